@@ -1,0 +1,268 @@
+//! One `<record>` element → [`Record`], with quick-xml.
+//!
+//! Elements are matched by local name, so the default namespace, a `marc:`
+//! prefix, or no namespace at all read the same; anything that is not a MARC
+//! element (an OAI-PMH `<header>`, `<metadata>`, …) is skipped.
+
+use crate::error::{ErrorKind, Position, RecordError};
+use crate::record::{
+    DataField, Field, Indicators, Leader, Record, Subfield, Tag, has_xml_illegal, is_xml_illegal,
+};
+use quick_xml::events::{BytesStart, Event};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Ctx {
+    Outside,
+    Leader,
+    Control(Tag),
+    Subfield(char),
+}
+
+/// Decodes one MARCXML `<record>` element (as cut by the
+/// [`Framer`](super::Framer), or any standalone record document).
+pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
+    let fail = |kind, record: Option<&Record>| RecordError {
+        position,
+        control_number: record
+            .and_then(|r| r.control_number().map(str::to_string))
+            .or_else(|| super::frame::control_number_in(bytes)),
+        kind,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        fail(
+            ErrorKind::InvalidUtf8 {
+                tag: "xml".into(),
+                offset: e.valid_up_to(),
+            },
+            None,
+        )
+    })?;
+    let mut record = Record {
+        leader: Leader::DEFAULT,
+        fields: Vec::with_capacity(32),
+    };
+    decode_str(text, &mut record).map_err(|kind| fail(kind, Some(&record)))?;
+    Ok(record)
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, ErrorKind> {
+    for a in e.attributes() {
+        let a = a.map_err(|err| ErrorKind::Xml(err.to_string()))?;
+        if a.key.local_name().as_ref() == name {
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| ErrorKind::Xml(err.to_string()))?;
+            return Ok(Some(v.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
+fn tag_attr(e: &BytesStart<'_>) -> Result<Tag, ErrorKind> {
+    let raw = attr(e, "tag")?.ok_or_else(|| ErrorKind::BadTag("(missing)".into()))?;
+    Tag::parse(&raw).ok_or(ErrorKind::BadTag(raw))
+}
+
+fn indicator_attr(e: &BytesStart<'_>, name: &str, tag: Tag) -> Result<char, ErrorKind> {
+    let raw = attr(e, name)?.unwrap_or_default();
+    let mut chars = raw.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => Ok(' '),
+        (Some(c), None) if crate::record::is_indicator(c) => Ok(c),
+        _ => Err(ErrorKind::BadIndicator {
+            tag: tag.to_string(),
+            reason: format!("{name} is {raw:?}"),
+        }),
+    }
+}
+
+fn subfield_code(e: &BytesStart<'_>, tag: Tag) -> Result<char, ErrorKind> {
+    let raw = attr(e, "code")?.unwrap_or_default();
+    let mut chars = raw.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_graphic() => Ok(c),
+        _ => Err(ErrorKind::BadSubfieldCode {
+            tag: tag.to_string(),
+            reason: format!("code is {raw:?}"),
+        }),
+    }
+}
+
+fn check_text(value: &str, tag: &str) -> Result<(), ErrorKind> {
+    if has_xml_illegal(value) {
+        let c = value.chars().find(|&c| is_xml_illegal(c)).unwrap_or('\0');
+        return Err(ErrorKind::ControlCharacter {
+            tag: tag.to_string(),
+            code: u32::from(c),
+        });
+    }
+    Ok(())
+}
+
+fn decode_str(text: &str, record: &mut Record) -> Result<(), ErrorKind> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut ctx = Ctx::Outside;
+    let mut value = String::new();
+    let mut field: Option<DataField> = None;
+    let mut saw_leader = false;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| ErrorKind::Xml(format!("{e} at byte {}", reader.buffer_position())))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.local_name().as_ref() {
+                    "record" => {
+                        // An OAI-PMH or SRU wrapper's own <record> comes
+                        // first; the MARC record nested in it starts afresh.
+                        record.fields.clear();
+                        saw_leader = false;
+                        field = None;
+                        ctx = Ctx::Outside;
+                    }
+                    "leader" => {
+                        value.clear();
+                        ctx = Ctx::Leader;
+                    }
+                    "controlfield" => {
+                        value.clear();
+                        ctx = Ctx::Control(tag_attr(e)?);
+                    }
+                    "datafield" => {
+                        let tag = tag_attr(e)?;
+                        let indicators = Indicators::new(
+                            indicator_attr(e, "ind1", tag)?,
+                            indicator_attr(e, "ind2", tag)?,
+                        );
+                        let df = DataField {
+                            tag,
+                            indicators,
+                            subfields: Vec::new(),
+                        };
+                        if empty {
+                            record.fields.push(Field::Data(df));
+                        } else {
+                            field = Some(df);
+                        }
+                        continue;
+                    }
+                    "subfield" => {
+                        let Some(df) = field.as_ref() else {
+                            return Err(ErrorKind::Xml("<subfield> outside <datafield>".into()));
+                        };
+                        value.clear();
+                        ctx = Ctx::Subfield(subfield_code(e, df.tag)?);
+                    }
+                    _ => continue,
+                }
+                if empty {
+                    finish(ctx, &mut value, record, &mut field, &mut saw_leader)?;
+                    ctx = Ctx::Outside;
+                }
+            }
+            Event::Text(t) if ctx != Ctx::Outside => value.push_str(&t.xml10_content()),
+            Event::CData(c) if ctx != Ctx::Outside => value.push_str(&c),
+            Event::GeneralRef(r) if ctx != Ctx::Outside => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => match r.as_ref() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => {
+                            return Err(ErrorKind::Xml(format!(
+                                "unknown entity &{other}; (entities are not expanded)"
+                            )));
+                        }
+                    },
+                    Err(e) => return Err(ErrorKind::Xml(e.to_string())),
+                };
+                value.push(c);
+            }
+            Event::GeneralRef(r) => {
+                // Outside MARC content: still refuse undeclared entities
+                // quietly, they carry nothing we keep.
+                let _ = r;
+            }
+            Event::End(ref e) => match e.local_name().as_ref() {
+                "leader" | "controlfield" | "subfield" if ctx != Ctx::Outside => {
+                    finish(ctx, &mut value, record, &mut field, &mut saw_leader)?;
+                    ctx = Ctx::Outside;
+                }
+                "datafield" => {
+                    if let Some(df) = field.take() {
+                        record.fields.push(Field::Data(df));
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if record.fields.is_empty() {
+        return Err(ErrorKind::NoFields);
+    }
+    Ok(())
+}
+
+fn finish(
+    ctx: Ctx,
+    value: &mut String,
+    record: &mut Record,
+    field: &mut Option<DataField>,
+    saw_leader: &mut bool,
+) -> Result<(), ErrorKind> {
+    match ctx {
+        Ctx::Outside => {}
+        Ctx::Leader => {
+            check_text(value, "leader")?;
+            record.leader = parse_leader(value)?;
+            *saw_leader = true;
+        }
+        Ctx::Control(tag) => {
+            check_text(value, tag.as_str())?;
+            record.fields.push(Field::Control {
+                tag,
+                value: std::mem::take(value),
+            });
+        }
+        Ctx::Subfield(code) => {
+            if let Some(df) = field.as_mut() {
+                check_text(value, df.tag.as_str())?;
+                df.subfields.push(Subfield {
+                    code,
+                    value: std::mem::take(value),
+                });
+            }
+        }
+    }
+    value.clear();
+    Ok(())
+}
+
+/// A MARCXML or MARC-in-JSON leader: 24 printable ASCII characters. Odd
+/// values are kept as they are (real records carry `?`, `^` or `#` in coded
+/// positions), but XML markup characters (`<`, `>`, `&`, `"`) can only come
+/// from a mangled export, and a leader of another length is no leader.
+pub(crate) fn parse_leader(text: &str) -> Result<Leader, ErrorKind> {
+    let n = text.chars().count();
+    if n != 24 {
+        return Err(ErrorKind::BadLeader(format!(
+            "leader {text:?} has {n} characters, not 24"
+        )));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| !(c.is_ascii_graphic() || *c == ' ') || matches!(c, '<' | '>' | '&' | '"'))
+    {
+        return Err(ErrorKind::BadLeader(format!(
+            "leader {text:?} contains {c:?}"
+        )));
+    }
+    Ok(Leader::from_text(text))
+}
