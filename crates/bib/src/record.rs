@@ -82,6 +82,12 @@ pub struct BibRecord {
     pub subjects: Vec<String>,
     /// Notes worth searching: general (500), contents (505), summary (520).
     pub notes: Vec<String>,
+    /// Other forms of the title: varying forms (246), uniform title (240,
+    /// 130), and the title in its original script (880 linked to 245).
+    pub alternate_titles: Vec<String>,
+    /// Names and publishers in their original script (880 linked to
+    /// 1xx/7xx/260/264), for searching.
+    pub alternate_names: Vec<String>,
     /// LC classification (050 $a $b).
     pub lc_call_number: Option<String>,
     /// LC class letters (`QA`), from 050 $a.
@@ -117,6 +123,7 @@ impl BibRecord {
         bib.read_subjects_and_notes(record);
         bib.read_classification(record);
         bib.read_identifiers(record);
+        bib.read_alternates(record);
         bib
     }
 
@@ -367,6 +374,35 @@ impl BibRecord {
         }
     }
 
+    fn read_alternates(&mut self, record: &Record) {
+        let push = |list: &mut Vec<String>, v: String| {
+            let v = trim_isbd(&v).to_string();
+            if !v.is_empty() && !list.contains(&v) {
+                list.push(v);
+            }
+        };
+        for f in record.data_fields_any(&["246", "240", "130"]) {
+            push(&mut self.alternate_titles, join_codes(f, "abnp"));
+        }
+        for f in record.data_fields("880") {
+            let linked = f.first('6').and_then(|l| l.get(..3)).unwrap_or("");
+            match linked {
+                "245" | "246" | "240" | "130" => {
+                    push(&mut self.alternate_titles, join_codes(f, "abnp"))
+                }
+                "100" | "110" | "111" | "700" | "710" | "711" => {
+                    push(&mut self.alternate_names, join_codes(f, "abcdnq"))
+                }
+                "260" | "264" => {
+                    for b in f.values('b') {
+                        push(&mut self.alternate_names, b.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn read_identifiers(&mut self, record: &Record) {
         for f in record.data_fields("020") {
             for s in &f.subfields {
@@ -463,11 +499,14 @@ fn isbn_qualifier(value: &str) -> Option<String> {
 }
 
 /// Reads pages and volumes from 300 $a: `xii, 345 p.` → 345 pages;
-/// `3 v. (1200 p.)` → 3 volumes, 1200 pages; `1 online resource (320 pages)`.
+/// `320, 11 p.` → 320 (the largest section of the paging); `3 v. (1200 p.)`
+/// → 3 volumes, 1200 pages; `1 online resource (320 pages)` → 320. Numbers
+/// followed by another unit (`60 min.`, `2 sound discs`) are not pages.
 pub fn parse_extent(text: &str) -> Extent {
     let mut extent = Extent::default();
     let lower = text.to_lowercase();
     let bytes = lower.as_bytes();
+    let mut pending: Vec<u32> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i].is_ascii_digit() {
@@ -479,21 +518,32 @@ pub fn parse_extent(text: &str) -> Extent {
             i += 1;
         }
         let Ok(n) = lower[start..i].parse::<u32>() else {
+            pending.clear();
             continue;
         };
         let rest = lower[i..].trim_start_matches([' ', '[', ']']);
-        if rest.starts_with("p")
-            || rest.starts_with("leaves")
-            || rest.starts_with("s.")
-            || rest.starts_with("pages")
-        {
-            extent.pages = Some(extent.pages.map_or(n, |p| p.max(n)));
-        } else if rest.starts_with("v.")
-            || rest.starts_with("vol")
-            || rest.starts_with("v ")
-            || rest == "v"
-        {
+        let is_pages = [
+            "p.", "p ", "pages", "page", "leaves", "leaf", "s.", "columns", "col.",
+        ]
+        .iter()
+        .any(|u| rest.starts_with(u))
+            || rest == "p";
+        let is_volumes = ["v.", "v ", "vol", "volumes"]
+            .iter()
+            .any(|u| rest.starts_with(u))
+            || rest == "v";
+        if is_pages {
+            let m = pending.iter().copied().chain([n]).max().unwrap_or(n);
+            extent.pages = Some(extent.pages.map_or(m, |p| p.max(m)));
+            pending.clear();
+        } else if is_volumes {
             extent.volumes = Some(n);
+            pending.clear();
+        } else if rest.starts_with(',') || rest.is_empty() {
+            // A section of the paging: "320, 11 p.".
+            pending.push(n);
+        } else {
+            pending.clear();
         }
     }
     extent
@@ -687,5 +737,23 @@ mod tests {
             }
         );
         assert_eq!(parse_extent("1 sound disc (60 min.)"), Extent::default());
+        assert_eq!(
+            parse_extent("320, 11 p."),
+            Extent {
+                pages: Some(320),
+                volumes: None
+            }
+        );
+        assert_eq!(
+            parse_extent("247, 16 pages ;"),
+            Extent {
+                pages: Some(247),
+                volumes: None
+            }
+        );
+        assert_eq!(
+            parse_extent("2 sound cassettes (3 hr. 16 min.)"),
+            Extent::default()
+        );
     }
 }

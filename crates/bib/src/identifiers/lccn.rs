@@ -21,7 +21,12 @@ impl Lccn {
     /// assert_eq!(Lccn::parse("79139101 /AC/r932").unwrap().as_str(), "79139101");
     /// ```
     pub fn parse(text: &str) -> Option<Lccn> {
-        let mut s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // Blanks go; so does stray punctuation that MARC-8 conversions leave
+        // in front of the number (a soft sign `ʹ` in real LC-derived data).
+        let mut s: String = text
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/'))
+            .collect();
         if let Some(slash) = s.find('/') {
             s.truncate(slash);
         }
@@ -89,6 +94,7 @@ mod tests {
             ("2001-000002", "2001000002"),
             ("75-425165//r75", "75425165"),
             (" 79139101 /AC/r932", "79139101"),
+            ("\u{2b9}  75002321 ", "75002321"),
             ("n 78-890351", "n78890351"),
         ] {
             assert_eq!(Lccn::parse(input).unwrap().as_str(), want, "{input}");

@@ -24,12 +24,9 @@ impl OclcNumber {
                 s = rest.trim_start();
             }
         }
-        for prefix in ["ocm", "ocn", "on"] {
-            if let Some(rest) = s.strip_prefix(prefix) {
-                s = rest;
-                break;
-            }
-        }
+        // ocm/ocn/on are OCLC's own prefixes; some systems add others
+        // (`(OCoLC)cis10504687`): any leading letters go.
+        s = s.trim_start_matches(|c: char| c.is_ascii_alphabetic());
         let s = s.trim();
         if s.is_empty() || s.len() > 19 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -38,11 +35,21 @@ impl OclcNumber {
         (n > 0).then_some(OclcNumber(n))
     }
 
-    /// Reads an 035 $a value, accepting only those marked `(OCoLC)`.
+    /// Reads an 035 $a value: one marked `(OCoLC)`, or one carrying OCLC's
+    /// own `ocm`/`ocn`/`on` prefix without the mark. Other systems' numbers
+    /// (`(DLC)…`, `(Sirsi)…`) are not OCLC numbers.
     pub fn from_035(text: &str) -> Option<OclcNumber> {
         let t = text.trim_start();
         let marked = t.len() >= 7 && t[..7].eq_ignore_ascii_case("(OCoLC)");
-        if marked { OclcNumber::parse(t) } else { None }
+        let prefixed = ["ocm", "ocn", "on"].iter().any(|p| {
+            t.strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        });
+        if marked || prefixed {
+            OclcNumber::parse(t)
+        } else {
+            None
+        }
     }
 
     /// The number.

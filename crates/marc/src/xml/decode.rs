@@ -46,9 +46,14 @@ pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, ErrorKind> {
-    for a in e.attributes() {
+    for a in e.attributes().with_checks(false) {
         let a = a.map_err(|err| ErrorKind::Xml(err.to_string()))?;
         if a.key.local_name().as_ref() == name {
+            // Tags, indicators and codes are short and almost never escaped.
+            let raw: &str = &a.value;
+            if !raw.contains(['&', '\t', '\n', '\r']) {
+                return Ok(Some(raw.to_string()));
+            }
             let v = a
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| ErrorKind::Xml(err.to_string()))?;
