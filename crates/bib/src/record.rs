@@ -14,7 +14,6 @@ pub struct IsbnEntry {
     /// The ISBN.
     pub isbn: Isbn13,
     /// The qualifier, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
 }
 

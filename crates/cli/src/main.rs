@@ -1,6 +1,7 @@
 //! `unicat`: the command-line tool. It owns argument parsing, progress
 //! display and wiring; every piece of work is done by the library crates.
 
+mod harvest;
 mod marc;
 
 use clap::{Parser, Subcommand};
@@ -16,14 +17,38 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Harvests every library of the network (or those named) into the
+    /// record store, incrementally where the source allows.
+    Harvest(harvest::HarvestArgs),
     /// MARC tools.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
 }
 
+/// Log lines to standard error; `RUST_LOG` chooses what (default: warnings,
+/// and harvest progress when standard error is not a terminal).
+fn init_logging() {
+    use std::io::IsTerminal;
+    let default = if std::io::stderr().is_terminal() {
+        "warn"
+    } else {
+        "warn,unicat_harvest=info"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     let result = match cli.command {
+        Command::Harvest(args) => harvest::run(args),
         Command::Marc(cmd) => marc::run(cmd),
     };
     match result {

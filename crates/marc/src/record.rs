@@ -293,15 +293,16 @@ impl Record {
     }
 
     /// Every data field with this tag.
-    pub fn data_fields<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a DataField> + 'a {
+    pub fn data_fields(&self, tag: &str) -> impl Iterator<Item = &DataField> + '_ {
+        let tag = Tag::parse(tag);
         self.fields
             .iter()
             .filter_map(Field::as_data)
-            .filter(move |d| d.tag == tag)
+            .filter(move |d| Some(d.tag) == tag)
     }
 
     /// The first data field with this tag.
-    pub fn data_field<'a>(&'a self, tag: &'a str) -> Option<&'a DataField> {
+    pub fn data_field(&self, tag: &str) -> Option<&DataField> {
         self.data_fields(tag).next()
     }
 

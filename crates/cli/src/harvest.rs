@@ -1,0 +1,184 @@
+//! `unicat harvest`: harvest the network, print a report per library.
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use unicat_harvest::{HarvestOptions, LibraryReport, LogObserver, NetworkReport, Observer};
+
+#[derive(Args)]
+pub struct HarvestArgs {
+    /// The network configuration.
+    #[arg(long, short)]
+    pub config: PathBuf,
+    /// Harvest only this library (repeatable).
+    #[arg(long = "library", value_name = "ID")]
+    pub libraries: Vec<String>,
+    /// Ignore checkpoints: re-read every library in full, removing records
+    /// it no longer exports.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// Progress bars, one per library, on a terminal.
+struct Bars {
+    multi: MultiProgress,
+    bars: Mutex<HashMap<String, ProgressBar>>,
+}
+
+impl Bars {
+    fn bar(&self, library: &str) -> ProgressBar {
+        let mut bars = self.bars.lock().unwrap_or_else(|e| e.into_inner());
+        bars.entry(library.to_string())
+            .or_insert_with(|| {
+                let bar = self.multi.add(ProgressBar::new_spinner());
+                bar.set_style(
+                    ProgressStyle::with_template("{prefix:>12.bold} {spinner} {msg}")
+                        .expect("static template"),
+                );
+                bar.set_prefix(library.to_string());
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            })
+            .clone()
+    }
+}
+
+impl Observer for Bars {
+    fn started(&self, library: &str, total_bytes: Option<u64>) {
+        let bar = self.bar(library);
+        if let Some(total) = total_bytes {
+            bar.set_length(total);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{prefix:>12.bold} [{bar:30}] {bytes}/{total_bytes} {msg}",
+                )
+                .expect("static template")
+                .progress_chars("=> "),
+            );
+        }
+        bar.set_message("starting");
+    }
+    fn progress(&self, library: &str, records: u64, bytes: u64) {
+        let bar = self.bar(library);
+        bar.set_position(bytes);
+        bar.set_message(format!("{records} records"));
+    }
+    fn note(&self, library: &str, message: &str) {
+        self.bar(library).set_message(message.to_string());
+    }
+    fn finished(&self, report: &LibraryReport) {
+        let bar = self.bar(&report.library);
+        bar.finish_with_message(format!(
+            "{} ({} records, {} bad)",
+            report.outcome, report.read, report.problems_total
+        ));
+    }
+}
+
+pub fn observer() -> Arc<dyn Observer> {
+    if std::io::stderr().is_terminal() {
+        Arc::new(Bars {
+            multi: MultiProgress::new(),
+            bars: Mutex::new(HashMap::new()),
+        })
+    } else {
+        Arc::new(LogObserver)
+    }
+}
+
+pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
+    println!(
+        "{:<14} {:<10} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>8} {:>9}",
+        "library", "outcome", "read", "added", "updated", "deleted", "bad", "held", "time", "rec/s"
+    );
+    for l in &report.libraries {
+        let outcome = match &l.outcome {
+            unicat_harvest::Outcome::Harvested if l.incremental => "updated",
+            unicat_harvest::Outcome::Harvested => "harvested",
+            unicat_harvest::Outcome::Unchanged => "unchanged",
+            unicat_harvest::Outcome::Failed(_) => "FAILED",
+        };
+        println!(
+            "{:<14} {:<10} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>7.1}s {:>9.0}",
+            l.library,
+            outcome,
+            l.read,
+            l.changes.added.len(),
+            l.changes.updated.len(),
+            l.changes.deleted.len(),
+            l.problems_total,
+            l.changes.total,
+            l.elapsed.as_secs_f64(),
+            l.rate()
+        );
+    }
+    for l in &report.libraries {
+        if let unicat_harvest::Outcome::Failed(why) = &l.outcome {
+            println!(
+                "\n{}: could not be harvested: {why}\n  (its previous records are kept)",
+                l.library
+            );
+        }
+        if !l.problems.is_empty() {
+            println!(
+                "\n{}: {} bad record(s) skipped{}:",
+                l.library,
+                l.problems_total,
+                if l.problems_total as usize > l.problems.len() {
+                    ", the first ones"
+                } else {
+                    ""
+                }
+            );
+            for p in &l.problems {
+                println!("  {p}");
+            }
+        }
+    }
+    println!(
+        "\n{} records from {} libraries in {:.1}s; full reports in {}",
+        report.records(),
+        report.libraries.len(),
+        report.elapsed.as_secs_f64(),
+        index_dir.join("reports").display()
+    );
+}
+
+pub fn run(args: HarvestArgs) -> anyhow::Result<ExitCode> {
+    let network = Arc::new(unicat_config::Network::load(&args.config)?);
+    let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let options = HarvestOptions {
+        libraries: args.libraries,
+        full: args.full,
+    };
+    let report = runtime.block_on(unicat_harvest::harvest(
+        network.clone(),
+        store,
+        options,
+        observer(),
+    ))?;
+    print_report(&report, &network.index_dir);
+    if report.any_failed() {
+        let failed: Vec<_> = report
+            .libraries
+            .iter()
+            .filter(|l| l.is_failure())
+            .map(|l| l.library.as_str())
+            .collect();
+        eprintln!(
+            "unicat: harvest incomplete: {} could not be harvested",
+            failed.join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,373 @@
+//! The raw TOML shapes (`deny_unknown_fields`) and their validation into
+//! typed values.
+
+use crate::{ConfigError, FileKind, HarvestSettings, IdField, Library, LibraryId, Network, Source};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use unicat_bib::HoldingsMapping;
+use unicat_bib::holdings::CustomMapping;
+use unicat_marc::Format;
+
+const TOP_KEYS: &[&str] = &["index_dir", "admin_token", "harvest", "library"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHarvest {
+    concurrency: Option<usize>,
+    connect_timeout_secs: Option<u64>,
+    read_timeout_secs: Option<u64>,
+    retries: Option<u32>,
+    retry_base_ms: Option<u64>,
+    index_memory_mb: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLibrary {
+    id: String,
+    name: String,
+    opac_url: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    lending: Option<bool>,
+    source: toml::Value,
+    holdings: Option<RawHoldings>,
+    id_field: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHoldings {
+    Preset(String),
+    Custom(CustomMapping),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    kind: String,
+    path: Option<String>,
+    url: Option<String>,
+    format: Option<String>,
+    metadata_prefix: Option<String>,
+    set: Option<String>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Turns a serde error on a value into a readable sentence.
+fn serde_message(e: &toml::de::Error) -> String {
+    e.message().trim().replace('`', "\"")
+}
+
+pub(crate) fn parse(text: &str, path: &Path) -> Result<Network, ConfigError> {
+    let err = |library: Option<&str>, key: Option<&str>, msg: String| {
+        ConfigError::new(path, library, key, msg)
+    };
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let place = e
+            .span()
+            .map(|s| format!("line {}: ", line_of(text, s.start)))
+            .unwrap_or_default();
+        err(None, None, format!("{place}{}", e.message().trim()))
+    })?;
+    for key in table.keys() {
+        if !TOP_KEYS.contains(&key.as_str()) {
+            return Err(err(
+                None,
+                Some(key),
+                format!("unknown key (expected one of {})", TOP_KEYS.join(", ")),
+            ));
+        }
+    }
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    };
+    let index_dir = match table.get("index_dir") {
+        None => base.join("index"),
+        Some(toml::Value::String(s)) if !s.trim().is_empty() => base.join(s),
+        Some(_) => return Err(err(None, Some("index_dir"), "must be a folder path".into())),
+    };
+    let admin_token = match table.get("admin_token") {
+        None => None,
+        Some(toml::Value::String(s)) if s.trim().len() >= 16 => Some(s.trim().to_string()),
+        Some(toml::Value::String(_)) => {
+            return Err(err(
+                None,
+                Some("admin_token"),
+                "must be at least 16 characters; leave it out to disable the admin routes".into(),
+            ));
+        }
+        Some(_) => return Err(err(None, Some("admin_token"), "must be a string".into())),
+    };
+    let mut harvest = HarvestSettings::default();
+    if let Some(h) = table.get("harvest") {
+        let raw: RawHarvest = h
+            .clone()
+            .try_into()
+            .map_err(|e| err(None, Some("harvest"), serde_message(&e)))?;
+        if let Some(c) = raw.concurrency {
+            if c == 0 || c > 256 {
+                return Err(err(
+                    None,
+                    Some("harvest.concurrency"),
+                    "must be between 1 and 256".into(),
+                ));
+            }
+            harvest.concurrency = c;
+        }
+        if let Some(s) = raw.connect_timeout_secs {
+            harvest.connect_timeout = Duration::from_secs(s.max(1));
+        }
+        if let Some(s) = raw.read_timeout_secs {
+            harvest.read_timeout = Duration::from_secs(s.max(1));
+        }
+        if let Some(r) = raw.retries {
+            harvest.retries = r.min(20);
+        }
+        if let Some(ms) = raw.retry_base_ms {
+            harvest.retry_base = Duration::from_millis(ms.clamp(1, 60_000));
+        }
+        if let Some(mb) = raw.index_memory_mb {
+            if !(16..=8192).contains(&mb) {
+                return Err(err(
+                    None,
+                    Some("harvest.index_memory_mb"),
+                    "must be between 16 and 8192".into(),
+                ));
+            }
+            harvest.index_memory = mb << 20;
+        }
+    }
+    let libraries_raw = match table.get("library") {
+        None => Vec::new(),
+        Some(toml::Value::Array(a)) => a.clone(),
+        Some(_) => {
+            return Err(err(
+                None,
+                Some("library"),
+                "write each library as a [[library]] table".into(),
+            ));
+        }
+    };
+    if libraries_raw.is_empty() {
+        return Err(err(
+            None,
+            Some("library"),
+            "the network has no [[library]]".into(),
+        ));
+    }
+    let mut libraries = Vec::with_capacity(libraries_raw.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, value) in libraries_raw.into_iter().enumerate() {
+        let label = value
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        let lib = Some(label.as_str());
+        let raw: RawLibrary = value
+            .try_into()
+            .map_err(|e| err(lib, None, serde_message(&e)))?;
+        let id = LibraryId::parse(&raw.id).map_err(|m| err(lib, Some("id"), m))?;
+        if let Some(first) = seen.insert(raw.id.clone(), i) {
+            return Err(err(
+                lib,
+                Some("id"),
+                format!(
+                    "duplicate id: libraries #{} and #{} both use it",
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
+        if raw.name.trim().is_empty() {
+            return Err(err(lib, Some("name"), "must not be empty".into()));
+        }
+        if let Some(u) = &raw.opac_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(err(
+                lib,
+                Some("opac_url"),
+                format!("{u:?} is not an http(s) URL"),
+            ));
+        }
+        if let Some(u) = &raw.opac_url
+            && !u.contains("{id}")
+        {
+            return Err(err(
+                lib,
+                Some("opac_url"),
+                "put {id} where the library's record id goes".into(),
+            ));
+        }
+        let location = match (raw.lat, raw.lon) {
+            (None, None) => None,
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    return Err(err(lib, Some("lat"), format!("{lat} is not a latitude")));
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    return Err(err(lib, Some("lon"), format!("{lon} is not a longitude")));
+                }
+                Some((lat, lon))
+            }
+            _ => {
+                return Err(err(
+                    lib,
+                    Some(if raw.lat.is_some() { "lon" } else { "lat" }),
+                    "give both lat and lon, or neither".into(),
+                ));
+            }
+        };
+        let holdings = match raw.holdings {
+            None => HoldingsMapping::Marc852,
+            Some(RawHoldings::Preset(p)) => HoldingsMapping::preset(&p)
+                .map_err(|e| err(lib, Some("holdings"), e.to_string()))?,
+            Some(RawHoldings::Custom(c)) => {
+                let m = HoldingsMapping::Custom(c);
+                m.validate()
+                    .map_err(|e| err(lib, Some("holdings"), e.to_string()))?;
+                m
+            }
+        };
+        let id_fields = match raw.id_field {
+            Some(f) => vec![IdField::parse(&f).map_err(|m| err(lib, Some("id_field"), m))?],
+            None if holdings == HoldingsMapping::Koha => vec![
+                IdField {
+                    tag: "999".into(),
+                    subfield: Some('c'),
+                },
+                IdField::default(),
+            ],
+            None => vec![IdField::default()],
+        };
+        let source = source(&raw.source, &base, |key, msg| err(lib, Some(key), msg))?;
+        libraries.push(Library {
+            id,
+            name: raw.name.trim().to_string(),
+            opac_url: raw.opac_url,
+            location,
+            lending: raw.lending.unwrap_or(true),
+            source,
+            holdings,
+            id_fields,
+        });
+    }
+    Ok(Network {
+        config_path: path.to_path_buf(),
+        index_dir,
+        libraries,
+        harvest,
+        admin_token,
+    })
+}
+
+fn source(
+    value: &toml::Value,
+    base: &Path,
+    err: impl Fn(&str, String) -> ConfigError,
+) -> Result<Source, ConfigError> {
+    let raw: RawSource = value
+        .clone()
+        .try_into()
+        .map_err(|e| err("source", serde_message(&e)))?;
+    let format = match &raw.format {
+        None => None,
+        Some(f) => Some(Format::from_name(f).ok_or_else(|| {
+            err(
+                "source.format",
+                format!("{f:?} is not a format (marcxml, iso2709, marc-json)"),
+            )
+        })?),
+    };
+    let url = |kind: &str| -> Result<String, ConfigError> {
+        let u = raw
+            .url
+            .clone()
+            .ok_or_else(|| err("source.url", format!("a {kind} source needs a url")))?;
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(err("source.url", format!("{u:?} is not an http(s) URL")));
+        }
+        Ok(u)
+    };
+    match raw.kind.as_str() {
+        "file" => {
+            if raw.url.is_some() {
+                return Err(err(
+                    "source.url",
+                    "a file source takes a path, not a url".into(),
+                ));
+            }
+            let p = raw
+                .path
+                .as_deref()
+                .ok_or_else(|| err("source.path", "a file source needs a path".into()))?;
+            let full = base.join(p);
+            let text = full.to_string_lossy().to_string();
+            if p.contains(['*', '?', '[']) {
+                let matches = glob::glob(&text)
+                    .map_err(|e| err("source.path", format!("bad pattern: {e}")))?;
+                if matches.filter_map(Result::ok).next().is_none() {
+                    return Err(err("source.path", format!("no file matches {text}")));
+                }
+                Ok(Source::File {
+                    path: full,
+                    kind: FileKind::Glob,
+                    format,
+                })
+            } else if full.is_dir() {
+                Ok(Source::File {
+                    path: full,
+                    kind: FileKind::Folder,
+                    format,
+                })
+            } else if full.is_file() {
+                Ok(Source::File {
+                    path: full,
+                    kind: FileKind::File,
+                    format,
+                })
+            } else {
+                Err(err(
+                    "source.path",
+                    format!("no such file or folder: {text}"),
+                ))
+            }
+        }
+        "http" => Ok(Source::Http {
+            url: url("http")?,
+            format,
+        }),
+        "oai-pmh" | "oai" | "oaipmh" => {
+            if raw
+                .format
+                .as_deref()
+                .is_some_and(|f| Format::from_name(f) != Some(Format::MarcXml))
+            {
+                return Err(err("source.format", "OAI-PMH delivers MARCXML".into()));
+            }
+            Ok(Source::OaiPmh {
+                url: url("oai-pmh")?,
+                metadata_prefix: raw.metadata_prefix.unwrap_or_else(|| "marc21".into()),
+                set: raw.set.filter(|s| !s.is_empty()),
+            })
+        }
+        other => Err(err(
+            "source.kind",
+            format!("{other:?} is not a source kind (file, http, oai-pmh)"),
+        )),
+    }
+}

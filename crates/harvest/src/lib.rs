@@ -1,0 +1,115 @@
+//! Harvesting: every library of a network into the record store.
+//!
+//! This crate owns fetching (a file, folder or glob; an HTTP export; an
+//! OAI-PMH repository), the per-library pipeline that decodes and normalises
+//! records, and the harvest report. Libraries are harvested at once, up to
+//! `[harvest] concurrency`, each in its own blocking task: network waits go
+//! through the tokio runtime, CPU work (decoding MARC, normalising,
+//! compressing) runs on rayon, and nothing blocks the async executor. One
+//! library's failure — a dead server, a 404, a file that is not MARC — is
+//! reported and does not stop the others; its previous records stay in the
+//! store untouched, because a library's harvest commits atomically.
+//!
+//! It does not cluster or index: [`harvest`] returns each library's
+//! [`Changes`](unicat_store::Changes) and the caller takes it from there.
+//!
+//! Start from [`harvest`].
+
+mod error;
+mod file;
+mod http;
+mod library;
+mod oai;
+mod observer;
+mod process;
+mod report;
+
+pub use error::HarvestError;
+pub use observer::{LogObserver, Observer};
+pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem};
+
+use futures::StreamExt;
+use std::sync::Arc;
+use unicat_config::Network;
+use unicat_store::Store;
+
+/// What to harvest, and how.
+#[derive(Clone, Debug, Default)]
+pub struct HarvestOptions {
+    /// Only these libraries (all when empty).
+    pub libraries: Vec<String>,
+    /// Ignore checkpoints: re-read every library in full, deleting records
+    /// no longer exported.
+    pub full: bool,
+}
+
+/// Harvests the network's libraries (or those named in `options`) into the
+/// store, concurrently, and reports on each. Never fails as a whole: a
+/// library that could not be harvested is an [`Outcome::Failed`] in the
+/// report.
+pub async fn harvest(
+    network: Arc<Network>,
+    store: Arc<Store>,
+    options: HarvestOptions,
+    observer: Arc<dyn Observer>,
+) -> Result<NetworkReport, HarvestError> {
+    for wanted in &options.libraries {
+        if network.library(wanted).is_none() {
+            return Err(HarvestError::UnknownLibrary(wanted.clone()));
+        }
+    }
+    let client = http::client(&network.harvest)?;
+    let libraries: Vec<_> = network
+        .libraries
+        .iter()
+        .filter(|l| {
+            options.libraries.is_empty() || options.libraries.iter().any(|w| w == l.id.as_str())
+        })
+        .cloned()
+        .collect();
+    let started = std::time::Instant::now();
+    let reports: Vec<LibraryReport> = futures::stream::iter(libraries)
+        .map(|library| {
+            let network = network.clone();
+            let store = store.clone();
+            let observer = observer.clone();
+            let client = client.clone();
+            let full = options.full;
+            let handle = tokio::runtime::Handle::current();
+            async move {
+                let id = library.id.to_string();
+                let task = tokio::task::spawn_blocking(move || {
+                    library::harvest_library(
+                        &network,
+                        &store,
+                        &library,
+                        full,
+                        &client,
+                        &handle,
+                        observer.as_ref(),
+                    )
+                });
+                match task.await {
+                    Ok(report) => report,
+                    Err(e) => LibraryReport::failed(&id, format!("harvest task failed: {e}")),
+                }
+            }
+        })
+        .buffer_unordered(network.harvest.concurrency)
+        .collect()
+        .await;
+    let mut reports = reports;
+    // Report in the network's order, whatever finished first.
+    reports.sort_by_key(|r| {
+        network
+            .libraries
+            .iter()
+            .position(|l| l.id.as_str() == r.library)
+    });
+    let report = NetworkReport {
+        libraries: reports,
+        elapsed: started.elapsed(),
+    };
+    report::write_report_files(&network.index_dir, &report);
+    Ok(report)
+}

@@ -1,0 +1,273 @@
+//! One library's harvest, from its source to a committed (or untouched)
+//! set of records.
+
+use crate::HarvestError;
+use crate::file;
+use crate::http::Fetcher;
+use crate::oai;
+use crate::observer::Observer;
+use crate::report::{LibraryReport, Outcome};
+use std::time::{Instant, SystemTime};
+use tokio::runtime::Handle;
+use unicat_config::{Library, Network, Source};
+use unicat_store::{HarvestMode, HarvestSession, HarvestState, Store};
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Harvests one library; never panics on input, never returns an error:
+/// failures are in the report, and leave the library as it was.
+pub(crate) fn harvest_library(
+    network: &Network,
+    store: &Store,
+    library: &Library,
+    full: bool,
+    client: &reqwest::Client,
+    handle: &Handle,
+    observer: &dyn Observer,
+) -> LibraryReport {
+    let started = Instant::now();
+    let mut report = LibraryReport::new(library.id.as_str());
+    let result = run(
+        network,
+        store,
+        library,
+        full,
+        client,
+        handle,
+        observer,
+        &mut report,
+    );
+    report.elapsed = started.elapsed();
+    if let Err(e) = result {
+        let reason = e.to_string();
+        tracing::warn!(library = %library.id, "{reason}");
+        if let Err(store_err) = store.record_failure(library.id.as_str(), now(), &reason) {
+            tracing::error!(library = %library.id, "cannot record the failure: {store_err}");
+        }
+        report.outcome = Outcome::Failed(reason);
+        report.changes = Default::default();
+    }
+    observer.finished(&report);
+    report
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    network: &Network,
+    store: &Store,
+    library: &Library,
+    full: bool,
+    client: &reqwest::Client,
+    handle: &Handle,
+    observer: &dyn Observer,
+    report: &mut LibraryReport,
+) -> Result<(), HarvestError> {
+    let id = library.id.as_str();
+    let previous = store.harvest_state(id)?.unwrap_or_default();
+    let had_records = store.count(id)? > 0;
+    let mut state = HarvestState {
+        last_attempt: Some(now()),
+        ..previous.clone()
+    };
+    match &library.source {
+        Source::File { path, kind, format } => {
+            let files = file::list(path, *kind)?;
+            let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
+            file::harvest_files(&files, *format, library, &mut session, report, observer)?;
+            refuse_empty(report, had_records, &path.display().to_string())?;
+            commit(session, state, report)
+        }
+        Source::Http { url, format } => {
+            let mut fetcher = Fetcher::new(client, &network.harvest, handle, observer, id);
+            let validator = if full {
+                None
+            } else {
+                previous.http_validator.clone()
+            };
+            let mut headers = Vec::new();
+            if let Some(v) = &validator {
+                if v.starts_with('"') || v.starts_with("W/") {
+                    headers.push(("If-None-Match", v.clone()));
+                } else {
+                    headers.push(("If-Modified-Since", v.clone()));
+                }
+            }
+            observer.started(id, None);
+            let tmp_dir = network.index_dir.join("tmp");
+            std::fs::create_dir_all(&tmp_dir).map_err(|e| HarvestError::File {
+                path: tmp_dir.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            // Library ids are [a-z0-9_-]: the name stays inside tmp/.
+            let tmp = tmp_dir.join(format!("{id}.download"));
+            let progress = |n: u64| observer.progress(id, 0, n);
+            let fetched = fetcher.download(url, &headers, &tmp, &progress);
+            report.requests = fetcher.requests;
+            let (status, resp_headers, bytes) = fetched?;
+            report.bytes = bytes;
+            if status == reqwest::StatusCode::NOT_MODIFIED && had_records {
+                let _ = std::fs::remove_file(&tmp);
+                report.outcome = Outcome::Unchanged;
+                report.incremental = true;
+                let session = store.begin_harvest(id, HarvestMode::Merge)?;
+                state.last_success = Some(now());
+                report.changes = session.commit(state)?;
+                return Ok(());
+            }
+            state.http_validator = resp_headers
+                .get(reqwest::header::ETAG)
+                .or_else(|| resp_headers.get(reqwest::header::LAST_MODIFIED))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
+            let result = file::harvest_files(
+                std::slice::from_ref(&tmp),
+                *format,
+                library,
+                &mut session,
+                report,
+                observer,
+            )
+            .map_err(|e| match e {
+                HarvestError::NotMarc(_) => HarvestError::NotMarc(url.clone()),
+                other => other,
+            });
+            report.bytes = bytes;
+            let _ = std::fs::remove_file(&tmp);
+            result?;
+            refuse_empty(report, had_records, url)?;
+            commit(session, state, report)
+        }
+        Source::OaiPmh {
+            url,
+            metadata_prefix,
+            set,
+        } => {
+            let mut fetcher = Fetcher::new(client, &network.harvest, handle, observer, id);
+            observer.started(id, None);
+            let result = harvest_oai(
+                store,
+                library,
+                full,
+                &previous,
+                &mut state,
+                &mut fetcher,
+                url,
+                metadata_prefix,
+                set.as_deref(),
+                report,
+                had_records,
+            );
+            report.requests = fetcher.requests;
+            result
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn harvest_oai(
+    store: &Store,
+    library: &Library,
+    full: bool,
+    previous: &HarvestState,
+    state: &mut HarvestState,
+    fetcher: &mut Fetcher<'_>,
+    url: &str,
+    metadata_prefix: &str,
+    set: Option<&str>,
+    report: &mut LibraryReport,
+    had_records: bool,
+) -> Result<(), HarvestError> {
+    let id = library.id.as_str();
+    let incremental = !full && had_records && previous.oai_from.is_some();
+    if state.oai_granularity.is_none() || !incremental {
+        state.oai_granularity = oai::identify(fetcher, url)?;
+    }
+    let from = if incremental {
+        previous
+            .oai_from
+            .as_deref()
+            .map(|f| oai::at_granularity(f, state.oai_granularity.as_deref()))
+    } else {
+        None
+    };
+    report.incremental = incremental;
+    let mode = if incremental {
+        HarvestMode::Merge
+    } else {
+        HarvestMode::Replace
+    };
+    let request = oai::OaiRequest {
+        base: url,
+        metadata_prefix,
+        set,
+        from,
+    };
+    let mut restarted = false;
+    loop {
+        let mut session = store.begin_harvest(id, mode)?;
+        let read_before = report.read;
+        match oai::list_records(fetcher, &request, library, &mut session, report) {
+            Ok(listed) => {
+                if listed.response_date.is_some() {
+                    state.oai_from = listed.response_date;
+                }
+                if listed.no_records && incremental {
+                    report.outcome = Outcome::Unchanged;
+                }
+                if !incremental {
+                    refuse_empty(report, had_records, url)?;
+                }
+                return commit(session, state.clone(), report);
+            }
+            Err(None) if !restarted => {
+                restarted = true;
+                report.read = read_before;
+                session.abort()?;
+            }
+            Err(None) => {
+                return Err(HarvestError::Oai {
+                    url: url.to_string(),
+                    code: "badResumptionToken".into(),
+                    message: "the list failed twice with an expired or bad resumption token".into(),
+                });
+            }
+            Err(Some(e)) => return Err(e),
+        }
+    }
+}
+
+/// A full harvest that read no record at all would empty the library: when
+/// it has records, that is far more likely a broken export than a library
+/// that has given away its whole collection.
+fn refuse_empty(
+    report: &LibraryReport,
+    had_records: bool,
+    source: &str,
+) -> Result<(), HarvestError> {
+    if report.read == 0 && report.problems_total > 0 {
+        return Err(HarvestError::NothingReadable(source.to_string()));
+    }
+    if report.read == 0 && had_records {
+        return Err(HarvestError::NothingReadable(format!(
+            "{source} (the source is empty; the library's records are kept)"
+        )));
+    }
+    Ok(())
+}
+
+fn commit(
+    session: HarvestSession<'_>,
+    mut state: HarvestState,
+    report: &mut LibraryReport,
+) -> Result<(), HarvestError> {
+    state.last_success = Some(now());
+    state.errors = report.problems_total;
+    report.changes = session.commit(state)?;
+    Ok(())
+}

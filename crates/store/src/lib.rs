@@ -1,0 +1,240 @@
+//! The record store: every library's records, kept between harvests.
+//!
+//! This crate owns `store.redb` in a network's `index_dir`: per library, each
+//! record's id, its normalised description ([`BibRecord`]), its raw MARC
+//! (ISO 2709, compact), its holdings, and the library's harvest checkpoint
+//! ([`HarvestState`]); and, for the whole network, which cluster each record
+//! belongs to. Clustering and the search index are rebuilt from it.
+//!
+//! redb was chosen because it is an embedded, pure-Rust, transactional
+//! B-tree with MVCC readers: a harvest writes while the server reads, a
+//! commit is atomic and a crash leaves the last committed state.
+//!
+//! A harvest of one library is a [`HarvestSession`]: records are staged in
+//! batches (bounded memory, whatever the library's size) and become visible
+//! only at [`HarvestSession::commit`], in one transaction that also computes
+//! what changed. If the harvest fails midway, or the process dies, the
+//! library's previous records stay exactly as they were.
+//!
+//! It does no matching and no indexing. Start from [`Store::open`].
+
+mod encoded;
+mod error;
+mod session;
+mod state;
+
+pub use encoded::{StoredRecord, content_hash};
+pub use error::StoreError;
+pub use session::{Changes, HarvestMode, HarvestSession};
+pub use state::HarvestState;
+
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
+use std::path::{Path, PathBuf};
+pub use unicat_bib::BibRecord;
+
+/// The file name inside `index_dir`.
+pub const STORE_FILE: &str = "store.redb";
+
+const STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("harvest_state");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+pub(crate) fn records_table(library: &str) -> String {
+    format!("records/{library}")
+}
+
+pub(crate) fn staging_table(library: &str) -> String {
+    format!("staging/{library}")
+}
+
+/// The record store of one network.
+pub struct Store {
+    db: redb::Database,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `index_dir`. Other processes
+    /// may open the same store at the same time (one write transaction at a
+    /// time), so `unicat search` works while `unicat serve` runs.
+    pub fn open(index_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(index_dir)
+            .map_err(|e| StoreError::Io(index_dir.to_path_buf(), e))?;
+        let path = index_dir.join(STORE_FILE);
+        let db = redb::Builder::new()
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .create(&path)
+            .map_err(|e| StoreError::open(&path, e))?;
+        let store = Store { db, path };
+        store.check_version()?;
+        Ok(store)
+    }
+
+    /// The store's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_version(&self) -> Result<(), StoreError> {
+        const VERSION: &[u8] = b"1";
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            let current = meta.get("schema_version")?.map(|v| v.value().to_vec());
+            match current {
+                None => {
+                    meta.insert("schema_version", VERSION)?;
+                }
+                Some(v) if v == VERSION => {}
+                Some(v) => {
+                    return Err(StoreError::Version {
+                        path: self.path.clone(),
+                        found: String::from_utf8_lossy(&v).into_owned(),
+                    });
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Starts harvesting one library. See [`HarvestSession`].
+    pub fn begin_harvest(
+        &self,
+        library: &str,
+        mode: HarvestMode,
+    ) -> Result<HarvestSession<'_>, StoreError> {
+        HarvestSession::begin(self, library, mode)
+    }
+
+    /// One record of a library.
+    pub fn record(
+        &self,
+        library: &str,
+        record_id: &str,
+    ) -> Result<Option<StoredRecord>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let name = records_table(library);
+        let table = match txn.open_table(TableDefinition::<&str, &[u8]>::new(&name)) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        match table.get(record_id)? {
+            Some(v) => Ok(Some(StoredRecord::decode(v.value()).map_err(|e| {
+                StoreError::Corrupt {
+                    library: library.to_string(),
+                    record_id: record_id.to_string(),
+                    reason: e,
+                }
+            })?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The ids of the libraries that have records in the store.
+    pub fn libraries(&self) -> Result<Vec<String>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let mut out: Vec<String> = txn
+            .list_tables()?
+            .filter_map(|t| t.name().strip_prefix("records/").map(str::to_string))
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Number of records of a library.
+    pub fn count(&self, library: &str) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read()?;
+        let name = records_table(library);
+        match txn.open_table(TableDefinition::<&str, &[u8]>::new(&name)) {
+            Ok(t) => Ok(t.len()?),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Calls `f` with every record of a library, in record-id order, from one
+    /// consistent snapshot. `f` gets the raw encoded value; decode what you
+    /// need with [`StoredRecord::decode`].
+    pub fn for_each_encoded(
+        &self,
+        library: &str,
+        mut f: impl FnMut(&str, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin_read()?;
+        let name = records_table(library);
+        let table = match txn.open_table(TableDefinition::<&str, &[u8]>::new(&name)) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            f(k.value(), v.value())?;
+        }
+        Ok(())
+    }
+
+    /// The harvest checkpoint of a library.
+    pub fn harvest_state(&self, library: &str) -> Result<Option<HarvestState>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let table = match txn.open_table(STATE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(match table.get(library)? {
+            Some(v) => Some(
+                postcard::from_bytes(v.value()).map_err(|e| StoreError::Corrupt {
+                    library: library.to_string(),
+                    record_id: "(harvest state)".into(),
+                    reason: e.to_string(),
+                })?,
+            ),
+            None => None,
+        })
+    }
+
+    /// Records a failed harvest attempt in a library's checkpoint, leaving its
+    /// records and its last success untouched.
+    pub fn record_failure(&self, library: &str, when: u64, reason: &str) -> Result<(), StoreError> {
+        let mut state = self.harvest_state(library)?.unwrap_or_default();
+        state.last_attempt = Some(when);
+        state.last_error = Some(reason.to_string());
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(STATE)?;
+            let bytes =
+                postcard::to_stdvec(&state).map_err(|e| StoreError::Encode(e.to_string()))?;
+            table.insert(library, bytes.as_slice())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Removes a library and its checkpoint (a library taken out of the
+    /// network). Returns the ids its records had.
+    pub fn remove_library(&self, library: &str) -> Result<Vec<String>, StoreError> {
+        let mut ids = Vec::new();
+        self.for_each_encoded(library, |id, _| {
+            ids.push(id.to_string());
+            Ok(())
+        })?;
+        let txn = self.db.begin_write()?;
+        txn.delete_table(TableDefinition::<&str, &[u8]>::new(&records_table(library)))?;
+        txn.delete_table(TableDefinition::<&str, &[u8]>::new(&staging_table(library)))?;
+        {
+            let mut state = txn.open_table(STATE)?;
+            state.remove(library)?;
+        }
+        txn.commit()?;
+        Ok(ids)
+    }
+
+    pub(crate) fn db(&self) -> &redb::Database {
+        &self.db
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,190 @@
+use super::*;
+use unicat_bib::Item;
+
+fn rec(title: &str) -> Vec<u8> {
+    StoredRecord {
+        bib: BibRecord {
+            title: title.to_string(),
+            ..BibRecord::default()
+        },
+        items: vec![Item::default()],
+        marc: title.as_bytes().to_vec(),
+    }
+    .encode()
+    .unwrap()
+}
+
+fn harvest(
+    store: &Store,
+    lib: &str,
+    mode: HarvestMode,
+    puts: &[(&str, &str)],
+    deletes: &[&str],
+) -> Changes {
+    let mut s = store.begin_harvest(lib, mode).unwrap();
+    for (id, title) in puts {
+        s.put(id.to_string(), rec(title)).unwrap();
+    }
+    for id in deletes {
+        s.delete(id.to_string()).unwrap();
+    }
+    s.commit(HarvestState::default()).unwrap()
+}
+
+fn titles(store: &Store, lib: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    store
+        .for_each_encoded(lib, |id, v| {
+            out.push((id.to_string(), StoredRecord::decode(v).unwrap().bib.title));
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+#[test]
+fn full_harvests_replace_and_report_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = harvest(
+        &store,
+        "ccpl",
+        HarvestMode::Replace,
+        &[("1", "A"), ("2", "B"), ("3", "C")],
+        &[],
+    );
+    assert_eq!(c.added, vec!["1", "2", "3"]);
+    assert_eq!(c.total, 3);
+    let c = harvest(
+        &store,
+        "ccpl",
+        HarvestMode::Replace,
+        &[("2", "B"), ("3", "C changed"), ("4", "D")],
+        &[],
+    );
+    assert_eq!(c.added, vec!["4"]);
+    assert_eq!(c.updated, vec!["3"]);
+    assert_eq!(c.deleted, vec!["1"]);
+    assert_eq!(c.unchanged, 1);
+    assert_eq!(
+        titles(&store, "ccpl"),
+        vec![
+            ("2".into(), "B".into()),
+            ("3".into(), "C changed".into()),
+            ("4".into(), "D".into())
+        ]
+    );
+    let state = store.harvest_state("ccpl").unwrap().unwrap();
+    assert_eq!(
+        (state.records, state.added, state.updated, state.deleted),
+        (3, 1, 1, 1)
+    );
+}
+
+#[test]
+fn incremental_harvests_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    harvest(
+        &store,
+        "oai",
+        HarvestMode::Replace,
+        &[("a", "A"), ("b", "B")],
+        &[],
+    );
+    let c = harvest(
+        &store,
+        "oai",
+        HarvestMode::Merge,
+        &[("b", "B2"), ("c", "C")],
+        &["a", "zzz"],
+    );
+    assert_eq!(c.added, vec!["c"]);
+    assert_eq!(c.updated, vec!["b"]);
+    assert_eq!(c.deleted, vec!["a"]);
+    assert_eq!(
+        titles(&store, "oai"),
+        vec![("b".into(), "B2".into()), ("c".into(), "C".into())]
+    );
+}
+
+#[test]
+fn an_aborted_or_dropped_harvest_leaves_the_library_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    harvest(&store, "lib", HarvestMode::Replace, &[("1", "A")], &[]);
+    // Enough records to flush several batches before failing.
+    let mut s = store.begin_harvest("lib", HarvestMode::Replace).unwrap();
+    for i in 0..10_000 {
+        s.put(format!("x{i}"), rec("new")).unwrap();
+    }
+    s.abort().unwrap();
+    assert_eq!(titles(&store, "lib"), vec![("1".into(), "A".into())]);
+    {
+        let mut s = store.begin_harvest("lib", HarvestMode::Replace).unwrap();
+        for i in 0..5000 {
+            s.put(format!("y{i}"), rec("new")).unwrap();
+        }
+        // dropped: the harvest failed midway
+    }
+    assert_eq!(titles(&store, "lib"), vec![("1".into(), "A".into())]);
+    assert_eq!(store.count("lib").unwrap(), 1);
+}
+
+#[test]
+fn libraries_are_independent_and_duplicates_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    harvest(&store, "a", HarvestMode::Replace, &[("1", "A")], &[]);
+    let c = harvest(
+        &store,
+        "b",
+        HarvestMode::Replace,
+        &[("1", "X"), ("1", "Y")],
+        &[],
+    );
+    assert_eq!(c.duplicates, vec!["1"]);
+    assert_eq!(titles(&store, "a"), vec![("1".into(), "A".into())]);
+    assert_eq!(titles(&store, "b"), vec![("1".into(), "Y".into())]);
+    assert_eq!(store.libraries().unwrap(), vec!["a", "b"]);
+    assert_eq!(store.remove_library("a").unwrap(), vec!["1"]);
+    assert_eq!(store.libraries().unwrap(), vec!["b"]);
+}
+
+#[test]
+fn reopening_sees_the_committed_state_and_failures_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        harvest(&store, "lib", HarvestMode::Replace, &[("1", "A")], &[]);
+        store
+            .record_failure("lib", 42, "connection refused")
+            .unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.record("lib", "1").unwrap().unwrap().bib.title, "A");
+    assert!(store.record("lib", "2").unwrap().is_none());
+    assert!(store.record("nope", "1").unwrap().is_none());
+    let s = store.harvest_state("lib").unwrap().unwrap();
+    assert_eq!(s.last_error.as_deref(), Some("connection refused"));
+    assert_eq!(s.records, 1);
+}
+
+#[test]
+fn real_records_round_trip_through_the_encoding() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/data/koha-sample/export_with_952_DERIVED.marcxml.xml");
+    let bytes = std::fs::read(path).unwrap();
+    let mut n = 0;
+    for r in unicat_marc::Reader::new(&bytes[..], unicat_marc::Format::MarcXml).flatten() {
+        let stored = StoredRecord {
+            bib: BibRecord::from_marc(&r),
+            items: unicat_bib::HoldingsMapping::Koha.extract(&r),
+            marc: Vec::new(),
+        };
+        let encoded = stored.encode().unwrap();
+        assert_eq!(StoredRecord::decode(&encoded).unwrap(), stored);
+        n += 1;
+    }
+    assert_eq!(n, 435);
+}
