@@ -55,8 +55,10 @@ pub struct BibRecord {
     pub authors: Vec<String>,
     /// The main author's surname (or first word of a corporate name), folded.
     pub author_key: Option<String>,
-    /// Publisher (264 _1 $b or 260 $b).
+    /// Publisher (264 _1 $b or 260 $b), the first named.
     pub publisher: Option<String>,
+    /// Every publisher the imprint names (several $b: co-publishers).
+    pub publishers: Vec<String>,
     /// Place of publication.
     pub place: Option<String>,
     /// Year of publication (260/264 $c, else 008/07-10).
@@ -67,9 +69,9 @@ pub struct BibRecord {
     pub pagination: Option<String>,
     /// Pages and volumes read from 300 $a.
     pub extent: Extent,
-    /// Series statements (490 $a, 8xx $a).
+    /// Series statements (490 $a, the obsolete 440 $a, 8xx $a).
     pub series: Vec<String>,
-    /// Series numbering (490 $v, 8xx $v).
+    /// Series numbering (490/440 $v, 8xx $v).
     pub series_numbers: Vec<String>,
     /// Format and carrier.
     pub format: MaterialFormat,
@@ -237,12 +239,14 @@ impl BibRecord {
             .or_else(|| record.data_field("260"))
             .or_else(|| record.data_field("264"));
         if let Some(f) = published {
-            self.publisher = f
-                .first('b')
+            self.publishers = f
+                .values('b')
                 .map(trim_isbd)
                 .map(|s| s.trim_matches(['[', ']']).trim())
                 .filter(|s| !s.is_empty())
-                .map(str::to_string);
+                .map(str::to_string)
+                .collect();
+            self.publisher = self.publishers.first().cloned();
             self.place = f
                 .first('a')
                 .map(trim_isbd)
@@ -272,7 +276,7 @@ impl BibRecord {
                 self.extent = parse_extent(a);
             }
         }
-        for f in record.data_fields_any(&["490", "800", "810", "811", "830"]) {
+        for f in record.data_fields_any(&["490", "440", "800", "810", "811", "830"]) {
             if let Some(a) = f.first('a').or_else(|| f.first('t')) {
                 let s = trim_isbd(a).to_string();
                 if !s.is_empty() && !self.series.contains(&s) {

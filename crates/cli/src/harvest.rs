@@ -149,9 +149,40 @@ pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
     );
 }
 
+pub fn print_publish(published: Option<&unicat_harvest::PublishReport>) {
+    match published {
+        None => println!("nothing changed: clusters and index left as they were"),
+        Some(p) => {
+            println!(
+                "clustered {} records ({} placed again{}): {} clusters changed, {} removed, {} in all, in {:.1}s",
+                p.clusters.records,
+                p.clusters.placed,
+                if p.clusters.full {
+                    ", full rebuild"
+                } else {
+                    ""
+                },
+                p.clusters.upserted.len(),
+                p.clusters.removed.len(),
+                p.clusters.total,
+                p.cluster_time.as_secs_f64()
+            );
+            println!(
+                "indexed {} cluster documents in {:.1}s",
+                p.documents,
+                p.index_time.as_secs_f64()
+            );
+            for l in &p.removed_libraries {
+                println!("library {l} is no longer in the network: its records were removed");
+            }
+        }
+    }
+}
+
 pub fn run(args: HarvestArgs) -> anyhow::Result<ExitCode> {
     let network = Arc::new(unicat_config::Network::load(&args.config)?);
     let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
+    let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -160,13 +191,15 @@ pub fn run(args: HarvestArgs) -> anyhow::Result<ExitCode> {
         libraries: args.libraries,
         full: args.full,
     };
-    let report = runtime.block_on(unicat_harvest::harvest(
+    let (report, published) = runtime.block_on(unicat_harvest::harvest_and_publish(
         network.clone(),
         store,
+        index,
         options,
         observer(),
     ))?;
     print_report(&report, &network.index_dir);
+    print_publish(published.as_ref());
     if report.any_failed() {
         let failed: Vec<_> = report
             .libraries

@@ -3,6 +3,7 @@
 
 mod harvest;
 mod marc;
+mod read;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,12 @@ enum Command {
     /// Harvests every library of the network (or those named) into the
     /// record store, incrementally where the source allows.
     Harvest(harvest::HarvestArgs),
+    /// Searches every library at once (the same search as /api/search).
+    Search(read::SearchArgs),
+    /// Who holds this? By ISBN, ISSN, OCLC number, LCCN or cluster id.
+    Holdings(read::HoldingsArgs),
+    /// Every cluster as one JSON line: id, title, members.
+    Clusters(read::ClustersArgs),
     /// MARC tools.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
@@ -49,10 +56,22 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Harvest(args) => harvest::run(args),
+        Command::Search(args) => read::search(args),
+        Command::Holdings(args) => read::holdings(args),
+        Command::Clusters(args) => read::clusters(args),
         Command::Marc(cmd) => marc::run(cmd),
     };
     match result {
         Ok(code) => code,
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            // `unicat clusters | head`: the reader has what it wanted.
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("unicat: {e:#}");
             ExitCode::FAILURE

@@ -50,6 +50,9 @@ pub enum HarvestError {
         /// Why.
         reason: String,
     },
+    /// The search index failed.
+    #[error("search index: {0}")]
+    Index(String),
     /// The record store failed.
     #[error(transparent)]
     Store(#[from] unicat_store::StoreError),

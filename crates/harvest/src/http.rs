@@ -123,27 +123,26 @@ impl<'a> Fetcher<'a> {
             for (k, v) in headers {
                 request = request.header(*k, v);
             }
-            let result: Result<Fetched, Failure> =
-                self.handle.block_on(async {
-                    match request.send().await {
-                        Err(e) => Err((describe(&e), None, true)),
-                        Ok(resp) => {
-                            let status = resp.status();
-                            let resp_headers = resp.headers().clone();
-                            if status.is_success() || status == StatusCode::NOT_MODIFIED {
-                                match resp.bytes().await {
-                                    Ok(body) => Ok(Fetched {
-                                        body: body.to_vec(),
-                                    }),
-                                    Err(e) => Err((describe(&e), None, true)),
-                                }
-                            } else {
-                                let wait = retry_after(&resp_headers);
-                                Err((format!("HTTP {status}"), wait, retryable(status)))
+            let result: Result<Fetched, Failure> = self.handle.block_on(async {
+                match request.send().await {
+                    Err(e) => Err((describe(&e), None, true)),
+                    Ok(resp) => {
+                        let status = resp.status();
+                        let resp_headers = resp.headers().clone();
+                        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                            match resp.bytes().await {
+                                Ok(body) => Ok(Fetched {
+                                    body: body.to_vec(),
+                                }),
+                                Err(e) => Err((describe(&e), None, true)),
                             }
+                        } else {
+                            let wait = retry_after(&resp_headers);
+                            Err((format!("HTTP {status}"), wait, retryable(status)))
                         }
                     }
-                });
+                }
+            });
             match result {
                 Ok(f) => return Ok(f),
                 Err((reason, wait, may_retry)) => {
@@ -187,35 +186,37 @@ impl<'a> Fetcher<'a> {
             for (k, v) in headers {
                 request = request.header(*k, v);
             }
-            let result: Result<(StatusCode, reqwest::header::HeaderMap, u64), Failure> = self.handle.block_on(async {
-                let mut resp = request
-                    .send()
-                    .await
-                    .map_err(|e| (describe(&e), None, true))?;
-                let status = resp.status();
-                let resp_headers = resp.headers().clone();
-                if status == StatusCode::NOT_MODIFIED {
-                    return Ok((status, resp_headers, 0));
-                }
-                if !status.is_success() {
-                    let wait = retry_after(&resp_headers);
-                    return Err((format!("HTTP {status}"), wait, retryable(status)));
-                }
-                let mut file = std::fs::File::create(to)
-                    .map_err(|e| (format!("cannot write {}: {e}", to.display()), None, false))?;
-                let mut written = 0u64;
-                while let Some(chunk) =
-                    resp.chunk().await.map_err(|e| (describe(&e), None, true))?
-                {
-                    file.write_all(&chunk).map_err(|e| {
+            let result: Result<(StatusCode, reqwest::header::HeaderMap, u64), Failure> =
+                self.handle.block_on(async {
+                    let mut resp = request
+                        .send()
+                        .await
+                        .map_err(|e| (describe(&e), None, true))?;
+                    let status = resp.status();
+                    let resp_headers = resp.headers().clone();
+                    if status == StatusCode::NOT_MODIFIED {
+                        return Ok((status, resp_headers, 0));
+                    }
+                    if !status.is_success() {
+                        let wait = retry_after(&resp_headers);
+                        return Err((format!("HTTP {status}"), wait, retryable(status)));
+                    }
+                    let mut file = std::fs::File::create(to).map_err(|e| {
                         (format!("cannot write {}: {e}", to.display()), None, false)
                     })?;
-                    written += chunk.len() as u64;
-                    progress(written);
-                }
-                file.flush().map_err(|e| (e.to_string(), None, false))?;
-                Ok((status, resp_headers, written))
-            });
+                    let mut written = 0u64;
+                    while let Some(chunk) =
+                        resp.chunk().await.map_err(|e| (describe(&e), None, true))?
+                    {
+                        file.write_all(&chunk).map_err(|e| {
+                            (format!("cannot write {}: {e}", to.display()), None, false)
+                        })?;
+                        written += chunk.len() as u64;
+                        progress(written);
+                    }
+                    file.flush().map_err(|e| (e.to_string(), None, false))?;
+                    Ok((status, resp_headers, written))
+                });
             match result {
                 Ok(r) => return Ok(r),
                 Err((reason, wait, may_retry)) => {

@@ -22,16 +22,22 @@ mod library;
 mod oai;
 mod observer;
 mod process;
+mod publish;
+mod recluster;
 mod report;
 
 pub use error::HarvestError;
 pub use observer::{LogObserver, Observer};
+pub use publish::{cluster_document, publish};
+pub use recluster::{ClusterUpdate, recluster};
 pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem};
 
 use futures::StreamExt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use unicat_config::Network;
-use unicat_store::Store;
+use unicat_index::CatalogIndex;
+use unicat_store::{Changes, Store};
 
 /// What to harvest, and how.
 #[derive(Clone, Debug, Default)]
@@ -112,4 +118,70 @@ pub async fn harvest(
     };
     report::write_report_files(&network.index_dir, &report);
     Ok(report)
+}
+
+/// What clustering and indexing did after a harvest.
+#[derive(Clone, Debug, Default)]
+pub struct PublishReport {
+    /// The re-clustering.
+    pub clusters: ClusterUpdate,
+    /// Documents written to the index.
+    pub documents: u64,
+    /// Libraries removed from the store because the network no longer has them.
+    pub removed_libraries: Vec<String>,
+    /// Time spent clustering.
+    pub cluster_time: Duration,
+    /// Time spent indexing (building documents and committing).
+    pub index_time: Duration,
+}
+
+/// Harvests, then re-clusters what changed and updates the index, committed
+/// once: `unicat harvest` from end to end. Returns the harvest report and,
+/// when anything changed, what clustering and indexing did.
+pub async fn harvest_and_publish(
+    network: Arc<Network>,
+    store: Arc<Store>,
+    index: Arc<CatalogIndex>,
+    options: HarvestOptions,
+    observer: Arc<dyn Observer>,
+) -> Result<(NetworkReport, Option<PublishReport>), HarvestError> {
+    let full = options.full && options.libraries.is_empty();
+    let report = harvest(network.clone(), store.clone(), options, observer.clone()).await?;
+    let mut changes: Vec<(String, Changes)> = report
+        .libraries
+        .iter()
+        .filter(|l| !l.is_failure() && !l.changes.is_empty())
+        .map(|l| (l.library.clone(), l.changes.clone()))
+        .collect();
+    let publish_report = tokio::task::spawn_blocking(move || -> Result<Option<PublishReport>, HarvestError> {
+        // Libraries taken out of the network leave the catalog.
+        let mut removed_libraries = Vec::new();
+        for stored in store.libraries()? {
+            if network.library(&stored).is_none() {
+                let ids = store.remove_library(&stored)?;
+                tracing::info!(library = %stored, records = ids.len(), "library no longer in the network: its records are removed");
+                changes.push((stored.clone(), Changes { deleted: ids, ..Changes::default() }));
+                removed_libraries.push(stored);
+            }
+        }
+        let index_empty = index.count() == 0 && store.cluster_count()? > 0;
+        if changes.is_empty() && !full && !index_empty {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        let clusters = recluster(&store, &changes, full || index_empty)?;
+        let cluster_time = started.elapsed();
+        let started = Instant::now();
+        let documents = publish(&network, &store, &index, &clusters)?;
+        Ok(Some(PublishReport {
+            clusters,
+            documents,
+            removed_libraries,
+            cluster_time,
+            index_time: started.elapsed(),
+        }))
+    })
+    .await
+    .map_err(|e| HarvestError::Index(format!("clustering task failed: {e}")))??;
+    Ok((report, publish_report))
 }

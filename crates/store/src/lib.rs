@@ -18,11 +18,13 @@
 //!
 //! It does no matching and no indexing. Start from [`Store::open`].
 
+mod clusters;
 mod encoded;
 mod error;
 mod session;
 mod state;
 
+pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{StoredRecord, content_hash};
 pub use error::StoreError;
 pub use session::{Changes, HarvestMode, HarvestSession};
@@ -231,8 +233,50 @@ impl Store {
         Ok(ids)
     }
 
+    /// A consistent snapshot for reading many records (one read
+    /// transaction instead of one per record).
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        Ok(Snapshot {
+            txn: self.db.begin_read()?,
+        })
+    }
+
     pub(crate) fn db(&self) -> &redb::Database {
         &self.db
+    }
+}
+
+/// A read-only view of the store at one moment.
+pub struct Snapshot {
+    txn: redb::ReadTransaction,
+}
+
+impl Snapshot {
+    /// One record of a library, as of the snapshot.
+    pub fn record(
+        &self,
+        library: &str,
+        record_id: &str,
+    ) -> Result<Option<StoredRecord>, StoreError> {
+        let name = records_table(library);
+        let table = match self
+            .txn
+            .open_table(TableDefinition::<&str, &[u8]>::new(&name))
+        {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        match table.get(record_id)? {
+            Some(v) => Ok(Some(StoredRecord::decode(v.value()).map_err(|e| {
+                StoreError::Corrupt {
+                    library: library.to_string(),
+                    record_id: record_id.to_string(),
+                    reason: e,
+                }
+            })?)),
+            None => Ok(None),
+        }
     }
 }
 

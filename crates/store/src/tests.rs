@@ -188,3 +188,70 @@ fn real_records_round_trip_through_the_encoding() {
     }
     assert_eq!(n, 435);
 }
+
+#[test]
+fn clusters_are_replaced_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = MemberRef::new("a", "1");
+    let b = MemberRef::new("b", "9");
+    let c = MemberRef::new("c", "3");
+    store
+        .apply_clusters(
+            &[],
+            &[
+                (
+                    7,
+                    ClusterEntry {
+                        members: vec![a.clone(), b.clone()],
+                        joins: vec![(1, 0)],
+                    },
+                ),
+                (
+                    8,
+                    ClusterEntry {
+                        members: vec![c.clone()],
+                        joins: vec![],
+                    },
+                ),
+            ],
+        )
+        .unwrap();
+    assert_eq!(store.cluster_of("b", "9").unwrap(), Some(7));
+    assert_eq!(store.cluster_count().unwrap(), 2);
+    // b moves to cluster 8; cluster 7 keeps a.
+    store
+        .apply_clusters(
+            &[],
+            &[
+                (
+                    7,
+                    ClusterEntry {
+                        members: vec![a.clone()],
+                        joins: vec![],
+                    },
+                ),
+                (
+                    8,
+                    ClusterEntry {
+                        members: vec![c.clone(), b.clone()],
+                        joins: vec![(1, 0)],
+                    },
+                ),
+            ],
+        )
+        .unwrap();
+    assert_eq!(store.cluster_of("b", "9").unwrap(), Some(8));
+    assert_eq!(store.cluster_of("a", "1").unwrap(), Some(7));
+    store.apply_clusters(&[7], &[]).unwrap();
+    assert_eq!(store.cluster_of("a", "1").unwrap(), None);
+    assert_eq!(store.cluster(7).unwrap(), None);
+    let mut seen = vec![];
+    store
+        .for_each_cluster(|id, e| {
+            seen.push((id, e.members.len()));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, vec![(8, 2)]);
+}

@@ -9,6 +9,12 @@ use std::io::Write;
 pub fn to_value(record: &Record) -> Value {
     let mut leader = record.leader;
     leader.0[9] = b'a';
+    // Stray control bytes in a binary leader cannot be read back.
+    for b in &mut leader.0 {
+        if !b.is_ascii_graphic() {
+            *b = b' ';
+        }
+    }
     let fields: Vec<Value> = record
         .fields
         .iter()

@@ -1,0 +1,375 @@
+//! Pass two over the inputs: every drawn original becomes a manifestation
+//! (plus its siblings), whose copies are re-catalogued, identified, given
+//! items and written to their libraries' exports as the input streams by.
+//! Only one original and its copies are in memory at a time.
+//!
+//! Every random choice comes from a stream derived from the seed and what
+//! it is about (the original's position, the manifestation and library of a
+//! copy), so the output is the same on every machine; the few things that
+//! are sequential (manifestation and record numbers, barcodes, invented
+//! identifiers that must stay unique) follow input order.
+
+use super::ids::{IdAllocator, oclc_prefixed};
+use super::library::Library;
+use super::marcedit::{data, insert_in_order, remove_data_fields, set_control};
+use super::output::{Export, TruthLine, truth_line};
+use super::pool::Pool;
+use super::sibling::{self, Context, Variant};
+use super::source::{Input, Item, for_each_item};
+use super::style::OclcForm;
+use super::{Config, NetgenError, Summary, holdings, stream};
+use crate::Rng;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use unicat_bib::BibRecord;
+use unicat_marc::{Field, Record, Subfield, WriteError};
+
+/// The state of pass two.
+pub(crate) struct Generator<'a> {
+    config: &'a Config,
+    libraries: &'a [Library],
+    exports: Vec<Export>,
+    truth: BufWriter<File>,
+    truth_path: PathBuf,
+    ids: IdAllocator,
+    keys: HashSet<u64>,
+    /// Records numbered so far, per library.
+    record_numbers: Vec<u64>,
+    /// Items numbered so far, per library.
+    barcodes: Vec<u64>,
+    pub(crate) summary: Summary,
+}
+
+impl<'a> Generator<'a> {
+    /// Creates the library exports and the truth file under `config.out`.
+    pub(crate) fn new(
+        config: &'a Config,
+        libraries: &'a [Library],
+        pool: Pool,
+    ) -> Result<Generator<'a>, NetgenError> {
+        let mut exports = Vec::with_capacity(libraries.len());
+        for lib in libraries {
+            let dir = config.out.join(&lib.id);
+            std::fs::create_dir_all(&dir).map_err(|source| NetgenError::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let path = config.out.join(lib.export_path());
+            exports.push(
+                Export::create(&path, lib.format).map_err(|source| NetgenError::Io {
+                    path: path.clone(),
+                    source,
+                })?,
+            );
+        }
+        let truth_path = config.out.join("truth.jsonl");
+        let truth = File::create(&truth_path).map_err(|source| NetgenError::Io {
+            path: truth_path.clone(),
+            source,
+        })?;
+        let n = libraries.len();
+        Ok(Generator {
+            config,
+            libraries,
+            exports,
+            truth: BufWriter::with_capacity(1 << 20, truth),
+            truth_path,
+            ids: IdAllocator::new(pool.isbns, pool.oclc),
+            keys: pool.keys,
+            record_numbers: vec![0; n],
+            barcodes: vec![0; n],
+            summary: Summary {
+                per_library: vec![0; n],
+                pool: pool.stats,
+                ..Summary::default()
+            },
+        })
+    }
+
+    /// Walks the inputs again and generates from every drawn original.
+    pub(crate) fn run(
+        mut self,
+        inputs: &[Input],
+        selected: &[u64],
+    ) -> Result<Summary, NetgenError> {
+        let mut next = selected.iter().copied().peekable();
+        for_each_item(inputs, self.config.format_in, |item| {
+            if next.peek() != Some(&item.global) {
+                return Ok(());
+            }
+            next.next();
+            let label = &inputs[item.input].label;
+            self.original(item, label)
+        })?;
+        for (lib, export) in self.libraries.iter().zip(self.exports) {
+            export.finish().map_err(|source| NetgenError::Write {
+                library: lib.id.clone(),
+                source,
+            })?;
+        }
+        let io = |source| NetgenError::Io {
+            path: self.truth_path.clone(),
+            source,
+        };
+        self.truth.flush().map_err(io)?;
+        self.summary.oclc_invented = self.ids.oclc_made;
+        self.summary.isbns_invented = self.ids.isbns_made;
+        Ok(self.summary)
+    }
+
+    fn original(&mut self, item: Item, label: &str) -> Result<(), NetgenError> {
+        // Pass one read this record without error; the same bytes read the same.
+        let Ok(record) = item.record else {
+            return Ok(());
+        };
+        let bib = BibRecord::from_marc(&record);
+        let mut rng = Rng::derive(self.config.seed, &[stream::ORIGINAL, item.global]);
+        let mut template = clean(record);
+        let oclc = match bib.oclc_numbers.first() {
+            Some(n) => {
+                self.summary.oclc_real += 1;
+                Some(n.value())
+            }
+            None if rng.chance(INVENTED_OCLC_SHARE) => Some(self.ids.oclc(&mut rng)),
+            None => None,
+        };
+        let mut siblings = Vec::new();
+        if rng.chance(self.config.sibling_rate) {
+            let mut kinds = sibling::kinds_for(&bib);
+            let count = 1 + rng.weighted(&[70, 22, 8]);
+            for _ in 0..count {
+                if kinds.is_empty() {
+                    break;
+                }
+                let weights: Vec<u64> = kinds.iter().map(|k| k.1).collect();
+                let (kind, _) = kinds.remove(rng.weighted(&weights));
+                let mut ctx = Context {
+                    ids: &mut self.ids,
+                    keys: &mut self.keys,
+                    rng: &mut rng,
+                };
+                match sibling::derive(kind, &mut template, &bib, &mut ctx) {
+                    Some(r) => siblings.push((kind, r)),
+                    None => self.summary.siblings_dropped += 1,
+                }
+            }
+        }
+        let source = format!("{label}#{}", item.ordinal);
+        let n = self.libraries.len();
+        let holders = choose_holders(
+            &mut rng,
+            self.config.min_holders,
+            self.config.max_holders,
+            n,
+        );
+        let written = self.emit(&template, Variant::Copy, oclc, &source, &holders)?;
+        *self.summary.holders.entry(written).or_default() += 1;
+        for (kind, record) in siblings {
+            let oclc = rng
+                .chance(INVENTED_OCLC_SHARE)
+                .then(|| self.ids.oclc(&mut rng));
+            let holders = choose_holders(&mut rng, 1, 3, n);
+            self.emit(&record, kind, oclc, &source, &holders)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the copies of one manifestation; returns how many were written.
+    fn emit(
+        &mut self,
+        template: &Record,
+        variant: Variant,
+        oclc: Option<u64>,
+        source: &str,
+        holders: &[usize],
+    ) -> Result<u64, NetgenError> {
+        self.summary.manifestations += 1;
+        let number = self.summary.manifestations;
+        let manifestation = format!("m{number:06}");
+        let mut written = 0;
+        for &li in holders {
+            let lib = &self.libraries[li];
+            let mut rng = Rng::derive(self.config.seed, &[stream::COPY, number, li as u64]);
+            let mut record = template.clone();
+            lib.style.apply(&mut record, &mut rng);
+            self.record_numbers[li] += 1;
+            let local = format!("{}-{:06}", lib.id, self.record_numbers[li]);
+            let record_id = identify(&mut record, lib, local, oclc);
+            catalogued_by(&mut record, lib);
+            holdings::add_items(&mut record, lib, &mut rng, &mut self.barcodes[li]);
+            match self.exports[li].write(&record) {
+                Ok(()) => {}
+                Err(WriteError::Io(source)) => {
+                    return Err(NetgenError::Write {
+                        library: lib.id.clone(),
+                        source: WriteError::Io(source),
+                    });
+                }
+                Err(_) => {
+                    self.summary.copies_unwritable += 1;
+                    continue;
+                }
+            }
+            let line = TruthLine {
+                library: &lib.id,
+                record_id: &record_id,
+                manifestation: &manifestation,
+                source,
+                variant: variant.name(),
+            };
+            truth_line(&line, &mut self.truth).map_err(|source| NetgenError::Io {
+                path: self.truth_path.clone(),
+                source,
+            })?;
+            written += 1;
+            self.summary.records += 1;
+            self.summary.per_library[li] += 1;
+        }
+        let entry = self.summary.by_variant.entry(variant).or_default();
+        entry.0 += 1;
+        entry.1 += written;
+        Ok(written)
+    }
+}
+
+/// Share of manifestations without an OCLC number that get an invented one.
+const INVENTED_OCLC_SHARE: f64 = 0.4;
+
+/// How many libraries hold a manifestation, between `min` and `max` (capped
+/// at the network's size), skewed towards few: weight 1/k for the k-th
+/// count, so that with 1–6 about 61 % are held by one or two libraries and
+/// 15 % by five or six. Returns the libraries, in order.
+fn choose_holders(rng: &mut Rng, min: usize, max: usize, libraries: usize) -> Vec<usize> {
+    let max = max.min(libraries).max(1);
+    let min = min.clamp(1, max);
+    let weights: Vec<u64> = (min..=max).map(|k| 1000 / (k - min + 1) as u64).collect();
+    let k = min + rng.weighted(&weights);
+    rng.sample(libraries, k)
+}
+
+/// The original without what belongs to its source library: control
+/// number, local (9XX, non-numeric) fields and `$9` subfields (Koha's
+/// authority links), holdings, and OCLC numbers (the libraries write those
+/// in their own form). The leader is made valid as an ILS would write it:
+/// real exports carry control characters there (Open Library's
+/// `engineercorpsofh00sher_meta.mrc` has 0x02 at leader/22), which the
+/// ISO 2709 reader keeps but MARCXML and MARC-in-JSON cannot carry.
+fn clean(mut record: Record) -> Record {
+    for b in &mut record.leader.0 {
+        if !(b.is_ascii_graphic() || *b == b' ') {
+            *b = b' ';
+        }
+    }
+    record.leader.0[20..24].copy_from_slice(b"4500");
+    record.fields.retain(|f| {
+        let t = f.tag();
+        let t = t.as_str();
+        let local = t.starts_with('9') || !t.bytes().all(|b| b.is_ascii_digit());
+        let holdings = matches!(
+            t,
+            "850"
+                | "852"
+                | "853"
+                | "854"
+                | "855"
+                | "863"
+                | "864"
+                | "865"
+                | "866"
+                | "867"
+                | "868"
+                | "876"
+                | "877"
+                | "878"
+        );
+        !(local || holdings || matches!(t, "001" | "003" | "019"))
+    });
+    for field in &mut record.fields {
+        if let Field::Data(d) = field {
+            d.subfields.retain(|s| s.code != '9');
+        }
+    }
+    record
+        .fields
+        .retain(|f| f.as_data().is_none_or(|d| !d.subfields.is_empty()));
+    remove_data_fields(&mut record, |d| {
+        d.tag == "035"
+            && d.values_of("az")
+                .any(|v| v.trim_start().to_ascii_uppercase().starts_with("(OCOLC)"))
+    });
+    record
+}
+
+/// Writes the record's identity: 001/003 (the library's own number, or the
+/// OCLC number for libraries that keep WorldCat's) and the OCLC number in
+/// the library's form. Returns the record id.
+fn identify(record: &mut Record, lib: &Library, local: String, oclc: Option<u64>) -> String {
+    if let Some(n) = oclc {
+        match lib.style.oclc {
+            OclcForm::ControlNumber => {
+                let id = oclc_prefixed(n);
+                set_control(record, "001", id.clone());
+                set_control(record, "003", "OCoLC");
+                return id;
+            }
+            OclcForm::Prefixed => insert_in_order(
+                record,
+                data(
+                    "035",
+                    ' ',
+                    ' ',
+                    &[('a', &format!("(OCoLC){}", oclc_prefixed(n)))],
+                ),
+            ),
+            OclcForm::Bare => {
+                insert_in_order(
+                    record,
+                    data("035", ' ', ' ', &[('a', &format!("(OCoLC){n}"))]),
+                );
+            }
+            OclcForm::Dropped => {}
+        }
+    }
+    set_control(record, "001", local.clone());
+    set_control(record, "003", lib.code.clone());
+    local
+}
+
+/// Adds the library to 040 `$d` (modified by), or writes an 040.
+fn catalogued_by(record: &mut Record, lib: &Library) {
+    if let Some(Field::Data(f)) = record.fields.iter_mut().find(|f| f.tag() == "040") {
+        f.subfields.push(Subfield::new('d', lib.code.clone()));
+        return;
+    }
+    insert_in_order(
+        record,
+        data(
+            "040",
+            ' ',
+            ' ',
+            &[('a', &lib.code), ('b', "eng"), ('c', &lib.code)],
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holders_are_skewed_and_distinct() {
+        let mut rng = Rng::new(11);
+        let mut counts = [0u32; 7];
+        for _ in 0..10_000 {
+            let h = choose_holders(&mut rng, 1, 6, 6);
+            assert!(h.windows(2).all(|w| w[0] < w[1]));
+            counts[h.len()] += 1;
+        }
+        assert!(counts[1] > counts[2] && counts[2] > counts[3] && counts[5] > counts[6]);
+        assert!(counts[1] + counts[2] > 5_500);
+        assert!(counts[5] + counts[6] < 2_000);
+        assert_eq!(choose_holders(&mut rng, 4, 9, 3).len(), 3);
+    }
+}

@@ -1,0 +1,452 @@
+//! The read side of Unicat: what the CLI and the HTTP service answer.
+//!
+//! This crate owns the query language librarians type ([`query`]), the
+//! answers' shapes (INTERFACE.md's Cluster and Holding, search results with
+//! facets, cluster details with their members' MARC and the evidence for
+//! their merge), and one [`ErrorCode`] that the server maps to HTTP statuses
+//! and SRU diagnostics. It reads the index and the store; it never writes.
+//! It knows nothing of HTTP.
+//!
+//! Start from [`Catalog::open`].
+
+mod error;
+pub mod query;
+
+pub use error::{CatalogError, ErrorCode};
+pub use unicat_index::{ClusterDoc, Holding, Query, SearchField, Sort};
+
+use serde::Serialize;
+use std::ops::Bound;
+use std::sync::Arc;
+use unicat_bib::{Isbn13, Issn, Lccn, OclcNumber};
+use unicat_config::Network;
+use unicat_index::CatalogIndex;
+use unicat_match::{ClusterId, Manifestation, MatchEvidence};
+use unicat_store::{MemberRef, Store};
+
+/// The most results a page may hold.
+pub const MAX_PER_PAGE: usize = 100;
+/// The deepest result served (page × per_page); deeper paging is refused:
+/// nobody reads that far, and it would cost every other search.
+pub const MAX_DEPTH: usize = 10_000;
+
+/// A search, as the API takes it.
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    /// The query text.
+    pub q: String,
+    /// 1-based page.
+    pub page: usize,
+    /// Results per page (1–100).
+    pub per_page: usize,
+    /// Only clusters held by this library.
+    pub library: Option<String>,
+    /// Only this format.
+    pub format: Option<String>,
+    /// Only this language.
+    pub language: Option<String>,
+    /// Published in or after.
+    pub year_from: Option<i64>,
+    /// Published in or before.
+    pub year_to: Option<i64>,
+    /// Order.
+    pub sort: Sort,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            page: 1,
+            per_page: 20,
+            library: None,
+            format: None,
+            language: None,
+            year_from: None,
+            year_to: None,
+            sort: Sort::Relevance,
+        }
+    }
+}
+
+/// A facet value and how many clusters have it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct FacetValue {
+    /// The value (library id, format code, language code, year).
+    pub value: String,
+    /// Clusters.
+    pub count: u64,
+}
+
+/// Facets of a search.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct Facets {
+    /// Holding libraries.
+    pub library: Vec<FacetValue>,
+    /// Formats.
+    pub format: Vec<FacetValue>,
+    /// Languages.
+    pub language: Vec<FacetValue>,
+    /// Years.
+    pub year: Vec<FacetValue>,
+}
+
+/// A search's answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResponse {
+    /// Clusters matching.
+    pub total: u64,
+    /// The page.
+    pub page: usize,
+    /// Results per page.
+    pub per_page: usize,
+    /// The page's clusters.
+    pub results: Vec<ClusterDoc>,
+    /// Facet counts (clusters).
+    pub facets: Facets,
+}
+
+/// The identifiers "who holds this?" takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentifierKind {
+    /// ISBN, any form.
+    Isbn,
+    /// ISSN.
+    Issn,
+    /// OCLC number, any form.
+    Oclc,
+    /// LCCN, any form.
+    Lccn,
+    /// A cluster id.
+    Cluster,
+}
+
+/// "Who holds this?"
+#[derive(Clone, Debug, Serialize)]
+pub struct HoldingsResponse {
+    /// Every cluster carrying the identifier, with its holdings.
+    pub clusters: Vec<ClusterDoc>,
+}
+
+/// A member record of a cluster, with its MARC.
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberDetail {
+    /// Library.
+    pub library: String,
+    /// Its record id.
+    pub record_id: String,
+    /// The record as MARC-in-JSON.
+    pub marc: serde_json::Value,
+}
+
+/// Why a member joined: the member it matched, the keys they share, every
+/// guard's verdict (recomputed from the records as they are now).
+#[derive(Clone, Debug, Serialize)]
+pub struct JoinEvidence {
+    /// The member that joined.
+    pub record: MemberRef,
+    /// The member it matched.
+    pub matched: MemberRef,
+    /// Shared keys and guard verdicts.
+    #[serde(flatten)]
+    pub evidence: MatchEvidence,
+}
+
+/// A cluster with its members and merge evidence (`/api/clusters/{id}`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterDetail {
+    /// The cluster.
+    #[serde(flatten)]
+    pub cluster: ClusterDoc,
+    /// Its member records.
+    pub members: Vec<MemberDetail>,
+    /// Why they were merged.
+    pub evidence: Vec<JoinEvidence>,
+}
+
+/// One line of `unicat clusters`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterLine {
+    /// Cluster id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Members.
+    pub members: Vec<MemberRef>,
+}
+
+/// The catalog of one network.
+pub struct Catalog {
+    /// The network.
+    pub network: Arc<Network>,
+    store: Arc<Store>,
+    index: Arc<CatalogIndex>,
+}
+
+impl Catalog {
+    /// Opens the store and the index of a network.
+    pub fn open(network: Arc<Network>) -> Result<Catalog, CatalogError> {
+        let store = Arc::new(Store::open(&network.index_dir).map_err(CatalogError::internal)?);
+        let index =
+            Arc::new(CatalogIndex::open(&network.index_dir).map_err(CatalogError::internal)?);
+        Ok(Catalog::with(network, store, index))
+    }
+
+    /// A catalog over an already open store and index (shared with a
+    /// harvester in the same process).
+    pub fn with(network: Arc<Network>, store: Arc<Store>, index: Arc<CatalogIndex>) -> Catalog {
+        Catalog {
+            network,
+            store,
+            index,
+        }
+    }
+
+    /// The index.
+    pub fn index(&self) -> &Arc<CatalogIndex> {
+        &self.index
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Builds the full query of a request (its text and filters).
+    pub fn request_query(&self, req: &SearchRequest) -> Result<Query, CatalogError> {
+        let mut parts = vec![query::parse(&req.q)?];
+        if let Some(l) = &req.library {
+            let l = l.trim().to_lowercase();
+            if self.network.library(&l).is_none() {
+                return Err(CatalogError::new(
+                    ErrorCode::BadParameter,
+                    format!("no library '{l}' in this network"),
+                ));
+            }
+            parts.push(Query::Exact(SearchField::Library, l));
+        }
+        if let Some(f) = &req.format {
+            let f = unicat_bib::MaterialFormat::parse(f).ok_or_else(|| {
+                CatalogError::new(ErrorCode::BadParameter, format!("unknown format '{f}'"))
+            })?;
+            parts.push(Query::Exact(SearchField::Format, f.code().to_string()));
+        }
+        if let Some(l) = &req.language {
+            parts.push(Query::Exact(SearchField::Language, l.trim().to_lowercase()));
+        }
+        if req.year_from.is_some() || req.year_to.is_some() {
+            let lo = req
+                .year_from
+                .map(Bound::Included)
+                .unwrap_or(Bound::Unbounded);
+            let hi = req.year_to.map(Bound::Included).unwrap_or(Bound::Unbounded);
+            parts.push(Query::Year(lo, hi));
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().expect("one")
+        } else {
+            Query::And(parts)
+        })
+    }
+
+    /// Checks paging bounds; returns the offset.
+    pub fn check_paging(page: usize, per_page: usize) -> Result<usize, CatalogError> {
+        if per_page == 0 || per_page > MAX_PER_PAGE {
+            return Err(CatalogError::new(
+                ErrorCode::BadParameter,
+                format!("per_page must be between 1 and {MAX_PER_PAGE}"),
+            ));
+        }
+        if page == 0 {
+            return Err(CatalogError::new(
+                ErrorCode::BadParameter,
+                "page starts at 1",
+            ));
+        }
+        let offset = (page - 1).saturating_mul(per_page);
+        if offset.saturating_add(per_page) > MAX_DEPTH {
+            return Err(CatalogError::new(
+                ErrorCode::PageTooDeep,
+                format!(
+                    "results beyond the first {MAX_DEPTH} are not served; narrow the search with words or filters"
+                ),
+            ));
+        }
+        Ok(offset)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, CatalogError> {
+        let offset = Catalog::check_paging(req.page, req.per_page)?;
+        let query = self.request_query(req)?;
+        self.run(&query, offset, req.per_page, req.page, req.sort)
+    }
+
+    /// Runs an already built query.
+    pub fn run(
+        &self,
+        query: &Query,
+        offset: usize,
+        per_page: usize,
+        page: usize,
+        sort: Sort,
+    ) -> Result<SearchResponse, CatalogError> {
+        let r = self
+            .index
+            .search(query, offset, per_page, sort)
+            .map_err(CatalogError::internal)?;
+        let conv = |v: Vec<(String, u64)>| {
+            v.into_iter()
+                .map(|(value, count)| FacetValue { value, count })
+                .collect()
+        };
+        Ok(SearchResponse {
+            total: r.total,
+            page,
+            per_page,
+            results: r.hits,
+            facets: Facets {
+                library: conv(r.facets.library),
+                format: conv(r.facets.format),
+                language: conv(r.facets.language),
+                year: conv(r.facets.year),
+            },
+        })
+    }
+
+    /// "Who holds this?": every cluster carrying the identifier, written in
+    /// any common form.
+    pub fn holdings(
+        &self,
+        kind: IdentifierKind,
+        value: &str,
+    ) -> Result<HoldingsResponse, CatalogError> {
+        let invalid = |what: &str| {
+            CatalogError::new(
+                ErrorCode::BadParameter,
+                format!("'{value}' is not a valid {what}"),
+            )
+        };
+        let (field, normalised) = match kind {
+            IdentifierKind::Isbn => (
+                SearchField::Isbn,
+                Isbn13::parse(value)
+                    .ok_or_else(|| invalid("ISBN"))?
+                    .to_string(),
+            ),
+            IdentifierKind::Issn => (
+                SearchField::Issn,
+                Issn::parse(value)
+                    .ok_or_else(|| invalid("ISSN"))?
+                    .to_string(),
+            ),
+            IdentifierKind::Oclc => (
+                SearchField::Oclc,
+                OclcNumber::parse(value)
+                    .ok_or_else(|| invalid("OCLC number"))?
+                    .to_string(),
+            ),
+            IdentifierKind::Lccn => (
+                SearchField::Lccn,
+                Lccn::parse(value)
+                    .ok_or_else(|| invalid("LCCN"))?
+                    .to_string(),
+            ),
+            IdentifierKind::Cluster => (
+                SearchField::Id,
+                ClusterId::parse(value.trim())
+                    .ok_or_else(|| invalid("cluster id"))?
+                    .to_string(),
+            ),
+        };
+        let clusters = self
+            .index
+            .lookup(field, &normalised, MAX_PER_PAGE)
+            .map_err(CatalogError::internal)?;
+        Ok(HoldingsResponse { clusters })
+    }
+
+    /// One cluster's document.
+    pub fn cluster_doc(&self, id: &str) -> Result<ClusterDoc, CatalogError> {
+        let not_found = || CatalogError::new(ErrorCode::NotFound, format!("no cluster '{id}'"));
+        let cid = ClusterId::parse(id.trim()).ok_or_else(not_found)?;
+        self.index
+            .get(&cid.to_string())
+            .map_err(CatalogError::internal)?
+            .ok_or_else(not_found)
+    }
+
+    /// One cluster with its members' MARC and the evidence of its merge.
+    pub fn cluster(&self, id: &str) -> Result<ClusterDetail, CatalogError> {
+        let doc = self.cluster_doc(id)?;
+        let cid =
+            ClusterId::parse(&doc.id).ok_or_else(|| CatalogError::internal("bad id in index"))?;
+        let entry = self
+            .store
+            .cluster(cid.0)
+            .map_err(CatalogError::internal)?
+            .unwrap_or_default();
+        let snapshot = self.store.snapshot().map_err(CatalogError::internal)?;
+        let mut members = Vec::with_capacity(entry.members.len());
+        let mut manifestations = Vec::with_capacity(entry.members.len());
+        for m in &entry.members {
+            let rec = snapshot
+                .record(&m.library, &m.record_id)
+                .map_err(CatalogError::internal)?;
+            let (marc, manifestation) = match rec {
+                Some(r) => {
+                    let marc = unicat_marc::Reader::new(&r.marc[..], unicat_marc::Format::Iso2709)
+                        .next()
+                        .and_then(Result::ok)
+                        .map(|rec| unicat_marc::json::to_value(&rec))
+                        .unwrap_or(serde_json::Value::Null);
+                    (marc, Some(Manifestation::from_bib(&r.bib)))
+                }
+                None => (serde_json::Value::Null, None),
+            };
+            members.push(MemberDetail {
+                library: m.library.clone(),
+                record_id: m.record_id.clone(),
+                marc,
+            });
+            manifestations.push(manifestation);
+        }
+        let evidence = entry
+            .joins
+            .iter()
+            .filter_map(|&(a, b)| {
+                let (ma, mb) = (
+                    manifestations.get(a as usize)?.as_ref()?,
+                    manifestations.get(b as usize)?.as_ref()?,
+                );
+                Some(JoinEvidence {
+                    record: entry.members[a as usize].clone(),
+                    matched: entry.members[b as usize].clone(),
+                    evidence: unicat_match::compare(ma, mb),
+                })
+            })
+            .collect();
+        Ok(ClusterDetail {
+            cluster: doc,
+            members,
+            evidence,
+        })
+    }
+
+    /// Every cluster, for exports.
+    pub fn for_each_cluster(&self, mut f: impl FnMut(ClusterLine)) -> Result<(), CatalogError> {
+        self.index
+            .for_each(|doc| {
+                f(ClusterLine {
+                    id: doc.id.clone(),
+                    title: doc.title.clone(),
+                    members: doc
+                        .holdings
+                        .iter()
+                        .map(|h| MemberRef::new(&h.library, &h.record_id))
+                        .collect(),
+                })
+            })
+            .map_err(CatalogError::internal)
+    }
+}

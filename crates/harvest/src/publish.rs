@@ -1,0 +1,103 @@
+//! After re-clustering: rebuild the documents of the clusters that changed,
+//! delete those that went, and commit the index once.
+
+use crate::HarvestError;
+use crate::recluster::ClusterUpdate;
+use rayon::prelude::*;
+use unicat_config::Network;
+use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, SearchText};
+use unicat_match::ClusterId;
+use unicat_store::{Snapshot, Store, StoredRecord};
+
+/// Builds one cluster's document from the store.
+pub fn cluster_document(
+    network: &Network,
+    snapshot: &Snapshot,
+    id: u64,
+    members: &[unicat_store::MemberRef],
+) -> Result<Option<(ClusterDoc, SearchText)>, HarvestError> {
+    let mut records: Vec<(&unicat_store::MemberRef, StoredRecord)> =
+        Vec::with_capacity(members.len());
+    for m in members {
+        if let Some(r) = snapshot.record(&m.library, &m.record_id)? {
+            records.push((m, r));
+        }
+    }
+    if records.is_empty() {
+        return Ok(None);
+    }
+    let built: Vec<Member<'_>> = records
+        .iter()
+        .map(|(m, r)| {
+            let lib = network.library(&m.library);
+            Member {
+                library: LibraryInfo {
+                    id: &m.library,
+                    name: lib.map(|l| l.name.as_str()).unwrap_or(m.library.as_str()),
+                    url: lib.and_then(|l| l.record_url(&m.record_id)),
+                },
+                record_id: &m.record_id,
+                bib: &r.bib,
+                items: &r.items,
+            }
+        })
+        .collect();
+    let doc = unicat_index::build(&ClusterId(id).to_string(), &built);
+    let extra = SearchText::from_members(records.iter().map(|(_, r)| &r.bib));
+    Ok(Some((doc, extra)))
+}
+
+/// Applies a cluster update to the index and commits. Returns the number of
+/// documents written.
+pub fn publish(
+    network: &Network,
+    store: &Store,
+    index: &CatalogIndex,
+    update: &ClusterUpdate,
+) -> Result<u64, HarvestError> {
+    let mut writer = index
+        .update(network.harvest.index_memory)
+        .map_err(|e| HarvestError::Index(e.to_string()))?;
+    if update.full {
+        writer
+            .delete_all()
+            .map_err(|e| HarvestError::Index(e.to_string()))?;
+    } else {
+        for id in update.removed.iter().chain(&update.upserted) {
+            writer.delete(&ClusterId(*id).to_string());
+        }
+    }
+    let mut written = 0u64;
+    for chunk in update.upserted.chunks(2048) {
+        let docs: Vec<Result<Option<(ClusterDoc, SearchText)>, HarvestError>> = chunk
+            .par_iter()
+            .map_init(
+                || store.snapshot(),
+                |snap, id| {
+                    let snap = snap
+                        .as_ref()
+                        .map_err(|e| HarvestError::Index(e.to_string()))?;
+                    let Some(entry) = store.cluster(*id)? else {
+                        return Ok(None);
+                    };
+                    cluster_document(network, snap, *id, &entry.members)
+                },
+            )
+            .collect();
+        for d in docs {
+            if let Some((doc, extra)) = d? {
+                writer
+                    .add(&doc, &extra)
+                    .map_err(|e| HarvestError::Index(e.to_string()))?;
+                written += 1;
+            }
+        }
+    }
+    writer
+        .commit()
+        .map_err(|e| HarvestError::Index(e.to_string()))?;
+    index
+        .reload()
+        .map_err(|e| HarvestError::Index(e.to_string()))?;
+    Ok(written)
+}

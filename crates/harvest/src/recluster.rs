@@ -1,0 +1,248 @@
+//! After a harvest: re-cluster what its changes touch, keep every other
+//! cluster (and its id) as it is.
+//!
+//! The records of every cluster that held a changed or deleted record,
+//! plus every new or changed record, are placed again, in a fixed order;
+//! all other clusters stay as they are but may gain members. A cluster
+//! that comes out of this with members of an old cluster keeps that
+//! cluster's id (the one it shares most members with), so links and
+//! interlibrary-loan requests that name it keep working.
+
+use crate::HarvestError;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use unicat_match::{ClusterId, Clustering, KeyIndex, Manifestation};
+use unicat_store::{Changes, ClusterEntry, MemberRef, Store, StoredRecord};
+
+/// What re-clustering changed.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterUpdate {
+    /// Clusters created or changed: their documents must be rebuilt.
+    pub upserted: Vec<u64>,
+    /// Clusters that no longer exist.
+    pub removed: Vec<u64>,
+    /// Clusters in all afterwards.
+    pub total: u64,
+    /// Records considered.
+    pub records: u64,
+    /// Records placed again.
+    pub placed: u64,
+    /// True when every record was placed again.
+    pub full: bool,
+}
+
+/// Every record's matching view, in a fixed order (library, record id).
+pub(crate) fn load_manifestations(
+    store: &Store,
+) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
+    let mut refs = Vec::new();
+    let mut ms = Vec::new();
+    for library in store.libraries()? {
+        let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(4096);
+        let flush = |batch: &mut Vec<(String, Vec<u8>)>,
+                     refs: &mut Vec<MemberRef>,
+                     ms: &mut Vec<Manifestation>|
+         -> Result<(), HarvestError> {
+            let decoded: Vec<Result<Manifestation, String>> = batch
+                .par_iter()
+                .map(|(_, bytes)| {
+                    StoredRecord::decode(bytes).map(|r| Manifestation::from_bib(&r.bib))
+                })
+                .collect();
+            for ((id, _), m) in batch.drain(..).zip(decoded) {
+                let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
+                    library: library.clone(),
+                    record_id: id.clone(),
+                    reason,
+                })?;
+                refs.push(MemberRef::new(&library, &id));
+                ms.push(m);
+            }
+            Ok(())
+        };
+        store.for_each_encoded(&library, |id, bytes| {
+            batch.push((id.to_string(), bytes.to_vec()));
+            if batch.len() >= 4096 {
+                flush(&mut batch, &mut refs, &mut ms)
+                    .map_err(|e| unicat_store::StoreError::Db(e.to_string()))?;
+            }
+            Ok(())
+        })?;
+        flush(&mut batch, &mut refs, &mut ms)?;
+    }
+    Ok((refs, ms))
+}
+
+/// Re-clusters after the given changes (or everything, with `full`), and
+/// writes the new assignments to the store.
+pub fn recluster(
+    store: &Store,
+    changes: &[(String, Changes)],
+    full: bool,
+) -> Result<ClusterUpdate, HarvestError> {
+    let (refs, ms) = load_manifestations(store)?;
+    let pos: HashMap<&MemberRef, u32> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r, i as u32))
+        .collect();
+    let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
+    store.for_each_cluster(|id, e| {
+        old.push((id, e));
+        Ok(())
+    })?;
+    let old_id_of: HashMap<&MemberRef, u64> = old
+        .iter()
+        .flat_map(|(id, e)| e.members.iter().map(move |m| (m, *id)))
+        .collect();
+    let full = full || old.is_empty();
+
+    // Which old clusters are reopened, which records are placed again.
+    let mut affected: HashSet<u64> = HashSet::new();
+    let mut pending: HashSet<u32> = HashSet::new();
+    if full {
+        affected.extend(old.iter().map(|(id, _)| *id));
+        pending.extend(0..refs.len() as u32);
+    } else {
+        for (library, c) in changes {
+            for id in c.touched() {
+                let r = MemberRef::new(library, id);
+                if let Some(&cid) = old_id_of.get(&r) {
+                    affected.insert(cid);
+                }
+                if let Some(&p) = pos.get(&r) {
+                    pending.insert(p);
+                }
+            }
+        }
+        for (id, e) in &old {
+            if affected.contains(id) {
+                pending.extend(e.members.iter().filter_map(|m| pos.get(m).copied()));
+            }
+        }
+    }
+    let index = KeyIndex::build(&ms);
+    let mut clustering = Clustering::new(&ms, &index);
+    let mut fixed_entries: HashMap<u64, &ClusterEntry> = HashMap::new();
+    for (id, e) in &old {
+        if affected.contains(id) {
+            continue;
+        }
+        let members: Vec<u32> = e
+            .members
+            .iter()
+            .filter_map(|m| pos.get(m).copied())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        clustering.add_fixed(*id, members);
+        fixed_entries.insert(*id, e);
+    }
+    let mut order: Vec<u32> = pending.iter().copied().collect();
+    order.sort_unstable();
+    clustering.assign(&order);
+    let built = clustering.finish();
+
+    let mut used: HashSet<u64> = fixed_entries.keys().copied().collect();
+    // Ids of old clusters that are not reopened stay theirs.
+    let kept: HashSet<u64> = old
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !affected.contains(id))
+        .collect();
+    let mut upserted: Vec<(u64, ClusterEntry)> = Vec::new();
+    for cluster in built {
+        let entry_of = |members: &[u32], joins: &[unicat_match::Join<u32>]| {
+            let at: HashMap<u32, u32> = members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (*m, i as u32))
+                .collect();
+            ClusterEntry {
+                members: members.iter().map(|&m| refs[m as usize].clone()).collect(),
+                joins: joins
+                    .iter()
+                    .filter_map(|j| Some((*at.get(&j.record)?, *at.get(&j.with)?)))
+                    .collect(),
+            }
+        };
+        match cluster.existing {
+            Some(id) => {
+                if cluster.joins.is_empty() {
+                    continue; // untouched
+                }
+                let old_entry = fixed_entries[&id];
+                let mut entry = entry_of(&cluster.members, &cluster.joins);
+                // Keep the joins recorded before this run.
+                let shift: HashMap<&MemberRef, u32> = entry
+                    .members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (m, i as u32))
+                    .collect();
+                let mut joins: Vec<(u32, u32)> = old_entry
+                    .joins
+                    .iter()
+                    .filter_map(|(a, b)| {
+                        let a = shift.get(old_entry.members.get(*a as usize)?)?;
+                        let b = shift.get(old_entry.members.get(*b as usize)?)?;
+                        Some((*a, *b))
+                    })
+                    .collect();
+                joins.extend(entry.joins);
+                entry.joins = joins;
+                upserted.push((id, entry));
+            }
+            None => {
+                // Reuse the old id it shares most members with.
+                let mut overlap: HashMap<u64, usize> = HashMap::new();
+                for &m in &cluster.members {
+                    if let Some(&old) = old_id_of.get(&refs[m as usize])
+                        && affected.contains(&old)
+                        && !used.contains(&old)
+                    {
+                        *overlap.entry(old).or_default() += 1;
+                    }
+                }
+                let reuse = overlap
+                    .into_iter()
+                    .max_by_key(|(id, n)| (*n, std::cmp::Reverse(*id)))
+                    .map(|(id, _)| id);
+                let id = match reuse {
+                    Some(id) => id,
+                    None => {
+                        let founder = &refs[cluster.members[0] as usize];
+                        let mut salt = 0;
+                        loop {
+                            let id =
+                                ClusterId::for_founder(&founder.library, &founder.record_id, salt)
+                                    .0;
+                            if !used.contains(&id) && !kept.contains(&id) {
+                                break id;
+                            }
+                            salt += 1;
+                        }
+                    }
+                };
+                used.insert(id);
+                upserted.push((id, entry_of(&cluster.members, &cluster.joins)));
+            }
+        }
+    }
+    let reused: HashSet<u64> = upserted.iter().map(|(id, _)| *id).collect();
+    let removed: Vec<u64> = affected
+        .iter()
+        .copied()
+        .filter(|id| !reused.contains(id))
+        .collect();
+    store.apply_clusters(&removed, &upserted)?;
+    Ok(ClusterUpdate {
+        upserted: upserted.iter().map(|(id, _)| *id).collect(),
+        removed,
+        total: store.cluster_count()?,
+        records: refs.len() as u64,
+        placed: order.len() as u64,
+        full,
+    })
+}

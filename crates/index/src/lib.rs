@@ -1,0 +1,383 @@
+//! The shared search index: one tantivy document per cluster.
+//!
+//! This crate owns the schema (keyword fields with folded text, exact
+//! identifier fields, facets that count clusters), the cluster document
+//! ([`ClusterDoc`], with its merged holdings), the single writer
+//! ([`IndexUpdate`], one per index, with a sized memory budget, committed
+//! once per harvest), and the read side: [`CatalogIndex::search`] with
+//! facets, paging and sorting, identifier lookups and fetching by id.
+//!
+//! Queries arrive as the backend-neutral [`Query`] tree; only this crate
+//! knows tantivy, so another engine could stand beside it without touching
+//! the catalog or the server. It does not parse query languages (that is
+//! the catalog's) and does not decide clusters (that is `unicat-match`).
+//!
+//! Start from [`CatalogIndex::open`].
+
+mod doc;
+mod query;
+mod schema;
+
+pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
+pub use query::{Query, SearchField, tokens};
+pub use schema::SearchText;
+
+use schema::Fields;
+use std::path::{Path, PathBuf};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{Facet, Value};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
+
+/// The folder inside `index_dir`.
+pub const INDEX_FOLDER: &str = "tantivy";
+
+/// The crate's one error.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The index could not be opened or created.
+    #[error("cannot open the search index {path}: {reason}")]
+    Open {
+        /// Its folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Another process holds the index writer.
+    #[error("the search index is being written by another process (a harvest in progress?): {0}")]
+    Locked(String),
+    /// A tantivy error.
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// A stored document cannot be read.
+    #[error("corrupt document in the search index: {0}")]
+    Corrupt(String),
+}
+
+/// How results are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest first.
+    YearNewest,
+    /// Oldest first.
+    YearOldest,
+    /// Title A–Z.
+    Title,
+}
+
+/// A facet's values and how many clusters have each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FacetCounts {
+    /// Holding library.
+    pub library: Vec<(String, u64)>,
+    /// Format.
+    pub format: Vec<(String, u64)>,
+    /// Language.
+    pub language: Vec<(String, u64)>,
+    /// Year.
+    pub year: Vec<(String, u64)>,
+}
+
+/// A page of results.
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    /// Clusters matching in all.
+    pub total: u64,
+    /// This page.
+    pub hits: Vec<ClusterDoc>,
+    /// Facet counts over all matches (counting clusters).
+    pub facets: FacetCounts,
+}
+
+/// The index of one network.
+pub struct CatalogIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    path: PathBuf,
+}
+
+impl CatalogIndex {
+    /// Opens (creating if needed) the index in `index_dir/tantivy`.
+    pub fn open(index_dir: &Path) -> Result<CatalogIndex, IndexError> {
+        let path = index_dir.join(INDEX_FOLDER);
+        let open_err = |reason: String| IndexError::Open {
+            path: path.clone(),
+            reason,
+        };
+        std::fs::create_dir_all(&path).map_err(|e| open_err(e.to_string()))?;
+        let (schema, fields) = Fields::schema();
+        let dir = MmapDirectory::open(&path).map_err(|e| open_err(e.to_string()))?;
+        let index = Index::open_or_create(dir, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(m) => {
+                open_err(format!("{m}; it was built by another version of Unicat: delete the folder and harvest again"))
+            }
+            other => open_err(other.to_string()),
+        })?;
+        Fields::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| open_err(e.to_string()))?;
+        Ok(CatalogIndex {
+            index,
+            reader,
+            fields,
+            path,
+        })
+    }
+
+    /// The index folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Makes committed changes visible to searches now (they also become
+    /// visible on their own shortly after a commit).
+    pub fn reload(&self) -> Result<(), IndexError> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// Starts an update: the index's single writer, with `memory` bytes of
+    /// indexing budget.
+    pub fn update(&self, memory: usize) -> Result<IndexUpdate, IndexError> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let per_thread_min = 15 << 20;
+        let threads = threads.min((memory / per_thread_min).max(1));
+        let writer: IndexWriter = self
+            .index
+            .writer_with_num_threads(threads, memory.max(per_thread_min * threads))
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked(e.to_string()),
+                other => IndexError::Tantivy(other),
+            })?;
+        Ok(IndexUpdate {
+            writer,
+            fields: self.fields,
+        })
+    }
+
+    /// Clusters in the index.
+    pub fn count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Bytes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        std::fs::read_dir(&self.path)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    fn decode(&self, doc: &TantivyDocument) -> Result<ClusterDoc, IndexError> {
+        let bytes = doc
+            .get_first(self.fields.data)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| IndexError::Corrupt("document without data".into()))?;
+        serde_json::from_slice(bytes).map_err(|e| IndexError::Corrupt(e.to_string()))
+    }
+
+    /// Searches: a page of clusters, the total, and facet counts.
+    pub fn search(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<SearchResults, IndexError> {
+        let searcher = self.reader.searcher();
+        let q = query.to_tantivy(&self.fields);
+        let mut facets = FacetCollector::for_field("facet_library");
+        facets.add_facet("/library");
+        let mut formats = FacetCollector::for_field("facet_format");
+        formats.add_facet("/format");
+        let mut languages = FacetCollector::for_field("facet_language");
+        languages.add_facet("/language");
+        let mut years = FacetCollector::for_field("facet_year");
+        years.add_facet("/year");
+        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let (addresses, total, lib_f, fmt_f, lang_f, year_f) = match sort {
+            Sort::Relevance => {
+                let (docs, total, (a, b, c, d)) = searcher.search(
+                    &q,
+                    &(
+                        top.order_by_score(),
+                        Count,
+                        (facets, formats, languages, years),
+                    ),
+                )?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(),
+                    total,
+                    a,
+                    b,
+                    c,
+                    d,
+                )
+            }
+            Sort::YearNewest | Sort::YearOldest => {
+                let order = if sort == Sort::YearNewest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (docs, total, (a, b, c, d)) = searcher.search(
+                    &q,
+                    &(
+                        top.order_by_fast_field::<i64>("year", order),
+                        Count,
+                        (facets, formats, languages, years),
+                    ),
+                )?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect(),
+                    total,
+                    a,
+                    b,
+                    c,
+                    d,
+                )
+            }
+            Sort::Title => {
+                let (docs, total, (a, b, c, d)) = searcher.search(
+                    &q,
+                    &(
+                        top.order_by_string_fast_field("sort_title", Order::Asc),
+                        Count,
+                        (facets, formats, languages, years),
+                    ),
+                )?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect(),
+                    total,
+                    a,
+                    b,
+                    c,
+                    d,
+                )
+            }
+        };
+        let hits = if limit == 0 {
+            Vec::new()
+        } else {
+            addresses
+                .into_iter()
+                .map(|a| {
+                    let d: TantivyDocument = searcher.doc(a)?;
+                    self.decode(&d)
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        let counts =
+            |fc: &tantivy::collector::FacetCounts, root: &str, k: usize| -> Vec<(String, u64)> {
+                let mut v: Vec<(String, u64)> = fc
+                    .top_k(root, k)
+                    .into_iter()
+                    .map(|(f, n)| (facet_leaf(f), n))
+                    .collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            };
+        Ok(SearchResults {
+            total: total as u64,
+            hits,
+            facets: FacetCounts {
+                library: counts(&lib_f, "/library", 100),
+                format: counts(&fmt_f, "/format", 30),
+                language: counts(&lang_f, "/language", 30),
+                year: counts(&year_f, "/year", 30),
+            },
+        })
+    }
+
+    /// Every cluster carrying an exact value (an identifier, a cluster id).
+    pub fn lookup(
+        &self,
+        field: SearchField,
+        value: &str,
+        limit: usize,
+    ) -> Result<Vec<ClusterDoc>, IndexError> {
+        Ok(self
+            .search(
+                &Query::Exact(field, value.to_string()),
+                0,
+                limit,
+                Sort::Relevance,
+            )?
+            .hits)
+    }
+
+    /// One cluster by id.
+    pub fn get(&self, id: &str) -> Result<Option<ClusterDoc>, IndexError> {
+        Ok(self.lookup(SearchField::Id, id, 1)?.into_iter().next())
+    }
+
+    /// Calls `f` with every cluster, from one consistent snapshot.
+    pub fn for_each(&self, mut f: impl FnMut(ClusterDoc)) -> Result<(), IndexError> {
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(64)
+                .map_err(|e| IndexError::Corrupt(e.to_string()))?;
+            for doc_id in segment.doc_ids_alive() {
+                let d: TantivyDocument = store.get(doc_id)?;
+                f(self.decode(&d)?);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn facet_leaf(f: &Facet) -> String {
+    f.to_path()
+        .last()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+/// The index's single writer, for one harvest's changes.
+pub struct IndexUpdate {
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+impl IndexUpdate {
+    /// Removes a cluster.
+    pub fn delete(&mut self, id: &str) {
+        self.writer.delete_term(self.fields.id_term(id));
+    }
+
+    /// Adds (or, after [`delete`](Self::delete), replaces) a cluster.
+    pub fn add(&mut self, doc: &ClusterDoc, extra: &SearchText) -> Result<(), IndexError> {
+        self.writer.add_document(self.fields.document(doc, extra))?;
+        Ok(())
+    }
+
+    /// Removes every cluster (before a full rebuild).
+    pub fn delete_all(&mut self) -> Result<(), IndexError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Commits: all changes become visible at once.
+    pub fn commit(mut self) -> Result<(), IndexError> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

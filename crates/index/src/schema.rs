@@ -1,0 +1,217 @@
+//! The tantivy schema: keyword fields (folded text), exact identifier
+//! fields, facets that count clusters, and the stored cluster document.
+
+use crate::doc::ClusterDoc;
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
+use tantivy::{Index, TantivyDocument, Term, schema::Facet};
+
+/// The analyzer of keyword fields: words, lowercase, diacritics folded (so
+/// `Misérables` finds `miserables` and the reverse).
+pub const ANALYZER: &str = "unicat_folded";
+
+pub(crate) fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The schema's fields.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub author: Field,
+    pub subject: Field,
+    pub publisher: Field,
+    pub notes: Field,
+    pub isbn: Field,
+    pub issn: Field,
+    pub oclc: Field,
+    pub lccn: Field,
+    pub library: Field,
+    pub format: Field,
+    pub language: Field,
+    pub year: Field,
+    pub sort_title: Field,
+    pub holders: Field,
+    pub facet_library: Field,
+    pub facet_format: Field,
+    pub facet_language: Field,
+    pub facet_year: Field,
+    pub data: Field,
+}
+
+impl Fields {
+    pub(crate) fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            title: b.add_text_field("title", text.clone()),
+            author: b.add_text_field("author", text.clone()),
+            subject: b.add_text_field("subject", text.clone()),
+            publisher: b.add_text_field("publisher", text.clone()),
+            notes: b.add_text_field("notes", text),
+            isbn: b.add_text_field("isbn", STRING),
+            issn: b.add_text_field("issn", STRING),
+            oclc: b.add_text_field("oclc", STRING),
+            lccn: b.add_text_field("lccn", STRING),
+            library: b.add_text_field("library", STRING),
+            format: b.add_text_field("format", STRING),
+            language: b.add_text_field("language", STRING),
+            year: b.add_i64_field("year", INDEXED | FAST),
+            sort_title: b.add_text_field("sort_title", STRING | FAST),
+            holders: b.add_u64_field("holders", FAST),
+            facet_library: b.add_facet_field("facet_library", FacetOptions::default()),
+            facet_format: b.add_facet_field("facet_format", FacetOptions::default()),
+            facet_language: b.add_facet_field("facet_language", FacetOptions::default()),
+            facet_year: b.add_facet_field("facet_year", FacetOptions::default()),
+            data: b.add_bytes_field("data", STORED),
+        };
+        (b.build(), fields)
+    }
+
+    pub(crate) fn register(index: &Index) {
+        index.tokenizers().register(ANALYZER, analyzer());
+    }
+
+    /// The tantivy document of a cluster. `search_text` carries the extra
+    /// words only indexed (alternate titles, notes, …).
+    pub(crate) fn document(&self, doc: &ClusterDoc, extra: &SearchText) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(self.id, &doc.id);
+        d.add_text(self.title, &doc.title);
+        if let Some(s) = &doc.subtitle {
+            d.add_text(self.title, s);
+        }
+        for t in &extra.titles {
+            d.add_text(self.title, t);
+        }
+        for a in doc.authors.iter().chain(&extra.names) {
+            d.add_text(self.author, a);
+        }
+        for s in &doc.subjects {
+            d.add_text(self.subject, s);
+        }
+        for p in doc.publisher.iter().chain(&extra.publishers) {
+            d.add_text(self.publisher, p);
+        }
+        for n in extra
+            .notes
+            .iter()
+            .chain(&doc.series)
+            .chain(doc.edition.iter())
+        {
+            d.add_text(self.notes, n);
+        }
+        for i in &doc.isbns {
+            d.add_text(self.isbn, i);
+        }
+        for i in &doc.issns {
+            d.add_text(self.issn, i);
+        }
+        for o in &doc.oclc {
+            d.add_text(self.oclc, o);
+        }
+        for l in &doc.lccn {
+            d.add_text(self.lccn, l);
+        }
+        let mut libs: Vec<&str> = doc.libraries().collect();
+        libs.sort();
+        libs.dedup();
+        for l in &libs {
+            d.add_text(self.library, l);
+            d.add_facet(self.facet_library, Facet::from_path(["library", l]));
+        }
+        d.add_text(self.format, &doc.format);
+        d.add_facet(
+            self.facet_format,
+            Facet::from_path(["format", doc.format.as_str()]),
+        );
+        if let Some(l) = &doc.language {
+            d.add_text(self.language, l);
+            d.add_facet(
+                self.facet_language,
+                Facet::from_path(["language", l.as_str()]),
+            );
+        }
+        if let Some(y) = doc.year {
+            d.add_i64(self.year, i64::from(y));
+            d.add_facet(
+                self.facet_year,
+                Facet::from_path(["year", y.to_string().as_str()]),
+            );
+        }
+        d.add_text(self.sort_title, unicat_bib::fold::fold(&doc.title));
+        d.add_u64(self.holders, libs.len() as u64);
+        d.add_bytes(self.data, &serde_json::to_vec(doc).unwrap_or_default());
+        d
+    }
+
+    pub(crate) fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.id, id)
+    }
+}
+
+/// Words indexed for a cluster beyond its displayed fields: every member's
+/// alternate titles (246, 880), names in original script, other publishers,
+/// notes. They make a cluster findable by any member's cataloguing.
+#[derive(Clone, Debug, Default)]
+pub struct SearchText {
+    /// Other titles.
+    pub titles: Vec<String>,
+    /// Other names.
+    pub names: Vec<String>,
+    /// Other publishers.
+    pub publishers: Vec<String>,
+    /// Notes, contents, summaries.
+    pub notes: Vec<String>,
+}
+
+impl SearchText {
+    /// Gathers the extra words of the members.
+    pub fn from_members<'a>(
+        bibs: impl IntoIterator<Item = &'a unicat_bib::BibRecord>,
+    ) -> SearchText {
+        let mut s = SearchText::default();
+        let add = |list: &mut Vec<String>, v: &str| {
+            if !v.is_empty() && !list.iter().any(|x| x == v) && list.len() < 64 {
+                list.push(v.to_string());
+            }
+        };
+        for b in bibs {
+            add(&mut s.titles, &b.title);
+            if let Some(st) = &b.subtitle {
+                add(&mut s.titles, st);
+            }
+            for t in &b.alternate_titles {
+                add(&mut s.titles, t);
+            }
+            for n in b.authors.iter().chain(&b.alternate_names) {
+                add(&mut s.names, n);
+            }
+            for p in &b.publishers {
+                add(&mut s.publishers, p);
+            }
+            for n in b.notes.iter().take(8) {
+                add(&mut s.notes, n);
+            }
+            for n in &b.subjects {
+                add(&mut s.notes, n);
+            }
+        }
+        s
+    }
+}

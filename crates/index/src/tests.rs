@@ -1,0 +1,247 @@
+use super::*;
+use std::ops::Bound;
+
+fn doc(
+    id: &str,
+    title: &str,
+    author: &str,
+    year: u16,
+    format: &str,
+    libs: &[&str],
+    isbn: &str,
+) -> ClusterDoc {
+    ClusterDoc {
+        id: id.into(),
+        title: title.into(),
+        subtitle: None,
+        authors: vec![author.into()],
+        publisher: Some("Scribner".into()),
+        place: None,
+        year: Some(year),
+        edition: None,
+        format: format.into(),
+        language: Some("eng".into()),
+        isbns: vec![isbn.into()],
+        issns: vec![],
+        oclc: vec![],
+        lccn: vec![],
+        holdings: libs
+            .iter()
+            .map(|l| Holding {
+                library: l.to_string(),
+                library_name: l.to_uppercase(),
+                record_id: format!("{l}-1"),
+                call_number: None,
+                location: None,
+                items: Some(1),
+                available: Some(1),
+                status: "available".into(),
+                url: None,
+            })
+            .collect(),
+        pagination: None,
+        series: vec![],
+        subjects: vec!["Upper class -- Fiction".into()],
+        lc_class: None,
+        lc_call_number: None,
+    }
+}
+
+fn index_with(docs: &[ClusterDoc]) -> (tempfile::TempDir, CatalogIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = CatalogIndex::open(dir.path()).unwrap();
+    let mut up = index.update(32 << 20).unwrap();
+    for d in docs {
+        up.add(d, &SearchText::default()).unwrap();
+    }
+    up.commit().unwrap();
+    index.reload().unwrap();
+    (dir, index)
+}
+
+fn ids(r: &SearchResults) -> Vec<String> {
+    r.hits.iter().map(|d| d.id.clone()).collect()
+}
+
+#[test]
+fn words_fields_phrases_prefixes_and_years() {
+    let (_d, index) = index_with(&[
+        doc(
+            "a1",
+            "The age of innocence",
+            "Wharton, Edith",
+            1920,
+            "book",
+            &["ccpl", "evg"],
+            "9780940787087",
+        ),
+        doc(
+            "a2",
+            "The house of mirth",
+            "Wharton, Edith",
+            1905,
+            "book",
+            &["ccpl"],
+            "9780000000002",
+        ),
+        doc(
+            "a3",
+            "Les misérables",
+            "Hugo, Victor",
+            1862,
+            "ebook",
+            &["evg"],
+            "9780000000019",
+        ),
+    ]);
+    let s = |q: Query| index.search(&q, 0, 10, Sort::Relevance).unwrap();
+    assert_eq!(
+        s(Query::Words(SearchField::Any, "wharton innocence".into())).total,
+        1
+    );
+    assert_eq!(
+        s(Query::Words(SearchField::Author, "wharton".into())).total,
+        2
+    );
+    assert_eq!(
+        ids(&s(Query::Words(SearchField::Any, "miserables".into()))),
+        vec!["a3"]
+    );
+    assert_eq!(
+        ids(&s(Query::Words(SearchField::Any, "Misérables".into()))),
+        vec!["a3"]
+    );
+    assert_eq!(
+        s(Query::Phrase(SearchField::Title, "age of innocence".into())).total,
+        1
+    );
+    assert_eq!(
+        s(Query::Phrase(SearchField::Title, "innocence of age".into())).total,
+        0
+    );
+    assert_eq!(
+        ids(&s(Query::Prefix(SearchField::Any, "innoc".into()))),
+        vec!["a1"]
+    );
+    assert_eq!(
+        s(Query::Year(Bound::Included(1900), Bound::Included(1925))).total,
+        2
+    );
+    assert_eq!(
+        ids(&s(Query::Exact(SearchField::Isbn, "9780940787087".into()))),
+        vec!["a1"]
+    );
+    assert_eq!(s(Query::Exact(SearchField::Library, "evg".into())).total, 2);
+    let not = Query::Not(
+        Box::new(Query::Words(SearchField::Author, "wharton".into())),
+        Box::new(Query::Words(SearchField::Title, "mirth".into())),
+    );
+    assert_eq!(ids(&s(not)), vec!["a1"]);
+    let or = Query::Or(vec![
+        Query::Words(SearchField::Title, "mirth".into()),
+        Query::Words(SearchField::Title, "miserables".into()),
+    ]);
+    assert_eq!(s(or).total, 2);
+}
+
+#[test]
+fn facets_count_clusters_and_pages_sort() {
+    let (_d, index) = index_with(&[
+        doc(
+            "a1",
+            "Alpha",
+            "X",
+            2001,
+            "book",
+            &["ccpl", "evg"],
+            "9780940787087",
+        ),
+        doc("a2", "Beta", "X", 1999, "book", &["ccpl"], "9780000000002"),
+        doc(
+            "a3",
+            "Gamma",
+            "X",
+            2010,
+            "ebook",
+            &["evg", "koha"],
+            "9780000000019",
+        ),
+    ]);
+    let r = index.search(&Query::All, 0, 2, Sort::YearNewest).unwrap();
+    assert_eq!(r.total, 3);
+    assert_eq!(ids(&r), vec!["a3", "a1"]);
+    assert_eq!(
+        r.facets.library,
+        vec![
+            ("ccpl".to_string(), 2),
+            ("evg".to_string(), 2),
+            ("koha".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        r.facets.format,
+        vec![("book".to_string(), 2), ("ebook".to_string(), 1)]
+    );
+    let page2 = index.search(&Query::All, 2, 2, Sort::YearNewest).unwrap();
+    assert_eq!(ids(&page2), vec!["a2"]);
+    assert_eq!(
+        ids(&index.search(&Query::All, 0, 3, Sort::Title).unwrap()),
+        vec!["a1", "a2", "a3"]
+    );
+    assert_eq!(
+        ids(&index.search(&Query::All, 0, 3, Sort::YearOldest).unwrap()),
+        vec!["a2", "a1", "a3"]
+    );
+}
+
+#[test]
+fn updates_replace_and_delete() {
+    let (_d, index) = index_with(&[doc(
+        "a1",
+        "Alpha",
+        "X",
+        2001,
+        "book",
+        &["ccpl"],
+        "9780940787087",
+    )]);
+    let mut up = index.update(32 << 20).unwrap();
+    up.delete("a1");
+    up.add(
+        &doc(
+            "a1",
+            "Alpha revised",
+            "X",
+            2001,
+            "book",
+            &["ccpl", "evg"],
+            "9780940787087",
+        ),
+        &SearchText::default(),
+    )
+    .unwrap();
+    up.add(
+        &doc("b1", "Beta", "X", 2001, "book", &["evg"], "9780000000002"),
+        &SearchText::default(),
+    )
+    .unwrap();
+    up.commit().unwrap();
+    index.reload().unwrap();
+    assert_eq!(index.count(), 2);
+    assert_eq!(index.get("a1").unwrap().unwrap().holdings.len(), 2);
+    let mut up = index.update(32 << 20).unwrap();
+    up.delete("b1");
+    up.commit().unwrap();
+    index.reload().unwrap();
+    assert!(index.get("b1").unwrap().is_none());
+    let mut all = vec![];
+    index.for_each(|d| all.push(d.id)).unwrap();
+    assert_eq!(all, vec!["a1"]);
+}
+
+#[test]
+fn one_writer_at_a_time() {
+    let (_d, index) = index_with(&[]);
+    let _w = index.update(32 << 20).unwrap();
+    assert!(matches!(index.update(32 << 20), Err(IndexError::Locked(_))));
+}

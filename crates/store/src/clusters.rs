@@ -1,0 +1,145 @@
+//! Cluster assignments: which records form each cluster, and how each
+//! member joined (the evidence itself is recomputed from the records when
+//! asked, so it always says what the guards say now).
+
+use crate::{Store, StoreError};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+const CLUSTER_OF: TableDefinition<(&str, &str), u64> = TableDefinition::new("cluster_of");
+const CLUSTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("clusters");
+
+/// A library record, by library id and record id.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MemberRef {
+    /// Library id.
+    pub library: String,
+    /// The library's record id.
+    pub record_id: String,
+}
+
+impl MemberRef {
+    /// A reference.
+    pub fn new(library: &str, record_id: &str) -> MemberRef {
+        MemberRef {
+            library: library.to_string(),
+            record_id: record_id.to_string(),
+        }
+    }
+}
+
+/// One cluster as stored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClusterEntry {
+    /// Its members, in the order they joined.
+    pub members: Vec<MemberRef>,
+    /// How members joined: (joiner, member it matched), as indexes into
+    /// `members`.
+    pub joins: Vec<(u32, u32)>,
+}
+
+fn decode(bytes: &[u8]) -> Result<ClusterEntry, StoreError> {
+    postcard::from_bytes(bytes).map_err(|e| StoreError::Corrupt {
+        library: "(clusters)".into(),
+        record_id: String::new(),
+        reason: e.to_string(),
+    })
+}
+
+fn missing_ok<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError> {
+    match r {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl Store {
+    /// The cluster a record belongs to.
+    pub fn cluster_of(&self, library: &str, record_id: &str) -> Result<Option<u64>, StoreError> {
+        let txn = self.db().begin_read()?;
+        let Some(t) = missing_ok(txn.open_table(CLUSTER_OF))? else {
+            return Ok(None);
+        };
+        Ok(t.get((library, record_id))?.map(|v| v.value()))
+    }
+
+    /// One cluster.
+    pub fn cluster(&self, id: u64) -> Result<Option<ClusterEntry>, StoreError> {
+        let txn = self.db().begin_read()?;
+        let Some(t) = missing_ok(txn.open_table(CLUSTERS))? else {
+            return Ok(None);
+        };
+        t.get(id)?.map(|v| decode(v.value())).transpose()
+    }
+
+    /// Number of clusters.
+    pub fn cluster_count(&self) -> Result<u64, StoreError> {
+        let txn = self.db().begin_read()?;
+        Ok(missing_ok(txn.open_table(CLUSTERS))?
+            .map(|t| t.len())
+            .transpose()?
+            .unwrap_or(0))
+    }
+
+    /// Calls `f` with every cluster, in id order, from one snapshot.
+    pub fn for_each_cluster(
+        &self,
+        mut f: impl FnMut(u64, ClusterEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let txn = self.db().begin_read()?;
+        let Some(t) = missing_ok(txn.open_table(CLUSTERS))? else {
+            return Ok(());
+        };
+        for entry in t.iter()? {
+            let (k, v) = entry?;
+            f(k.value(), decode(v.value())?)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces clusters in one transaction: `removed` go, `upserted` are
+    /// written (their previous membership, if any, replaced).
+    pub fn apply_clusters(
+        &self,
+        removed: &[u64],
+        upserted: &[(u64, ClusterEntry)],
+    ) -> Result<(), StoreError> {
+        let txn = self.db().begin_write()?;
+        {
+            let mut clusters = txn.open_table(CLUSTERS)?;
+            let mut of = txn.open_table(CLUSTER_OF)?;
+            let ids = removed
+                .iter()
+                .copied()
+                .chain(upserted.iter().map(|(id, _)| *id));
+            for id in ids {
+                let old = clusters
+                    .remove(id)?
+                    .map(|v| decode(v.value()))
+                    .transpose()?;
+                if let Some(old) = old {
+                    for m in &old.members {
+                        let points_here = of
+                            .get((m.library.as_str(), m.record_id.as_str()))?
+                            .map(|v| v.value())
+                            == Some(id);
+                        if points_here {
+                            of.remove((m.library.as_str(), m.record_id.as_str()))?;
+                        }
+                    }
+                }
+            }
+            for (id, entry) in upserted {
+                let bytes =
+                    postcard::to_stdvec(entry).map_err(|e| StoreError::Encode(e.to_string()))?;
+                clusters.insert(*id, bytes.as_slice())?;
+                for m in &entry.members {
+                    of.insert((m.library.as_str(), m.record_id.as_str()), *id)?;
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
