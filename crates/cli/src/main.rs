@@ -4,6 +4,7 @@
 mod harvest;
 mod marc;
 mod read;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ enum Command {
     /// Harvests every library of the network (or those named) into the
     /// record store, incrementally where the source allows.
     Harvest(harvest::HarvestArgs),
+    /// Serves the JSON API, SRU and the patron pages.
+    Serve(serve::ServeArgs),
     /// Searches every library at once (the same search as /api/search).
     Search(read::SearchArgs),
     /// Who holds this? By ISBN, ISSN, OCLC number, LCCN or cluster id.
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Harvest(args) => harvest::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Search(args) => read::search(args),
         Command::Holdings(args) => read::holdings(args),
         Command::Clusters(args) => read::clusters(args),

@@ -1,0 +1,84 @@
+//! The JSON API: `/api/search`, `/api/holdings`, `/api/clusters/{id}`.
+
+use crate::params::Params;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use unicat_catalog::{IdentifierKind, SearchRequest, Sort};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/search", get(search))
+        .route("/api/holdings", get(holdings))
+        .route("/api/clusters/{id}", get(cluster))
+}
+
+/// Reads the sort parameter.
+pub fn sort(p: &Params) -> Result<Sort, ApiError> {
+    match p.text("sort") {
+        None | Some("relevance") => Ok(Sort::Relevance),
+        Some("year") | Some("year_desc") | Some("newest") => Ok(Sort::YearNewest),
+        Some("year_asc") | Some("oldest") => Ok(Sort::YearOldest),
+        Some("title") => Ok(Sort::Title),
+        Some(other) => Err(ApiError::bad_parameter(format!(
+            "sort must be relevance, year, year_asc or title, not {other:?}"
+        ))),
+    }
+}
+
+/// Builds a search request from the query string (shared with the pages).
+pub fn search_request(p: &Params) -> Result<SearchRequest, ApiError> {
+    Ok(SearchRequest {
+        q: p.0.get("q").cloned().unwrap_or_default(),
+        page: p.number("page", 1, 0, usize::MAX)?,
+        per_page: p.number("per_page", 20, 0, usize::MAX)?,
+        library: p.text("library").map(str::to_string),
+        format: p.text("format").map(str::to_string),
+        language: p.text("language").map(str::to_string),
+        year_from: p.year("year_from")?,
+        year_to: p.year("year_to")?,
+        sort: sort(p)?,
+    })
+}
+
+async fn search(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let req = search_request(&p)?;
+    let r = state.blocking(move |c| c.search(&req)).await?;
+    Ok(Json(
+        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}
+
+async fn holdings(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (kind, value) = [
+        ("isbn", IdentifierKind::Isbn),
+        ("issn", IdentifierKind::Issn),
+        ("oclc", IdentifierKind::Oclc),
+        ("lccn", IdentifierKind::Lccn),
+        ("id", IdentifierKind::Cluster),
+    ]
+    .into_iter()
+    .find_map(|(name, kind)| p.text(name).map(|v| (kind, v.to_string())))
+    .ok_or_else(|| ApiError::bad_parameter("give one of isbn, issn, oclc, lccn or id"))?;
+    let r = state.blocking(move |c| c.holdings(kind, &value)).await?;
+    Ok(Json(
+        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}
+
+async fn cluster(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let r = state.blocking(move |c| c.cluster(&id)).await?;
+    Ok(Json(
+        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}

@@ -1,0 +1,189 @@
+//! The JSON API.
+
+use crate::{fixture, get, get_json};
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn search_returns_clusters_facets_and_paging() {
+    let (s, v) = get_json("/api/search?q=programming&per_page=5").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["total"].as_u64().unwrap() >= 1);
+    assert_eq!(v["page"], 1);
+    assert_eq!(v["per_page"], 5);
+    let first = &v["results"][0];
+    for key in [
+        "id",
+        "title",
+        "subtitle",
+        "authors",
+        "publisher",
+        "year",
+        "edition",
+        "format",
+        "language",
+        "isbns",
+        "issns",
+        "oclc",
+        "lccn",
+        "holdings",
+    ] {
+        assert!(first.get(key).is_some(), "cluster lacks {key}: {first}");
+    }
+    let h = &first["holdings"][0];
+    for key in [
+        "library",
+        "library_name",
+        "record_id",
+        "call_number",
+        "location",
+        "items",
+        "available",
+        "status",
+        "url",
+    ] {
+        assert!(h.get(key).is_some(), "holding lacks {key}: {h}");
+    }
+    // Facets count clusters: the library facet's counts never exceed the total.
+    let total = v["total"].as_u64().unwrap();
+    for f in v["facets"]["library"].as_array().unwrap() {
+        assert!(f["count"].as_u64().unwrap() <= total);
+    }
+    assert!(v["facets"]["format"].as_array().is_some());
+}
+
+#[tokio::test]
+async fn filters_narrow_and_counts_agree_with_the_index() {
+    let (_, all) = get_json("/api/search?q=&per_page=1").await;
+    let (_, lib01) = get_json("/api/search?q=&per_page=1&library=lib01").await;
+    let total = all["total"].as_u64().unwrap();
+    let held = lib01["total"].as_u64().unwrap();
+    assert!(held > 0 && held < total);
+    let facet = all["facets"]["library"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"] == "lib01")
+        .unwrap();
+    assert_eq!(
+        facet["count"].as_u64().unwrap(),
+        held,
+        "the facet count is the filtered total"
+    );
+    let (_, y) = get_json("/api/search?q=&per_page=100&year_from=1990&year_to=1999").await;
+    for r in y["results"].as_array().unwrap() {
+        let year = r["year"].as_u64().unwrap();
+        assert!((1990..=1999).contains(&year), "{year}");
+    }
+    let (_, by_year) = get_json("/api/search?q=&per_page=10&sort=year").await;
+    let years: Vec<u64> = by_year["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["year"].as_u64())
+        .collect();
+    assert!(years.windows(2).all(|w| w[0] >= w[1]), "{years:?}");
+}
+
+#[tokio::test]
+async fn holdings_by_any_written_form_of_an_isbn() {
+    let (s, a) = get_json("/api/holdings?isbn=0-13-110362-8").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, b) = get_json("/api/holdings?isbn=9780131103627").await;
+    assert_eq!(a, b);
+    let clusters = a["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1, "{a}");
+    assert!(clusters[0]["holdings"].as_array().unwrap().len() >= 4);
+    assert!(
+        clusters[0]["isbns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == "9780131103627")
+    );
+    let (s, e) = get_json("/api/holdings?isbn=9514920096").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(e["error"]["code"], "bad_parameter");
+    let (s, _) = get_json("/api/holdings").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn cluster_details_carry_members_marc_and_evidence() {
+    let (_, h) = get_json("/api/holdings?isbn=9780131103627").await;
+    let id = h["clusters"][0]["id"].as_str().unwrap().to_string();
+    let (s, v) = get_json(&format!("/api/clusters/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let members = v["members"].as_array().unwrap();
+    assert_eq!(members.len(), v["holdings"].as_array().unwrap().len());
+    assert!(members[0]["marc"]["leader"].is_string());
+    assert!(members[0]["marc"]["fields"].is_array());
+    let evidence = v["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), members.len() - 1);
+    assert!(!evidence[0]["keys"].as_array().unwrap().is_empty());
+    assert!(
+        evidence[0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["verdict"] != "veto")
+    );
+    let (s, e) = get_json("/api/clusters/nosuchclus").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(e["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_clear_4xx_never_a_500() {
+    for (uri, code) in [
+        ("/api/search?q=%22unbalanced", "bad_query"),
+        ("/api/search?q=(war", "bad_query"),
+        ("/api/search?q=colour:red", "bad_query"),
+        ("/api/search?per_page=100000", "bad_parameter"),
+        ("/api/search?per_page=0", "bad_parameter"),
+        ("/api/search?page=0", "bad_parameter"),
+        ("/api/search?page=abc", "bad_parameter"),
+        ("/api/search?page=1000&per_page=100", "page_too_deep"),
+        ("/api/search?sort=random", "bad_parameter"),
+        ("/api/search?year_from=soon", "bad_parameter"),
+        ("/api/search?library=nowhere", "bad_parameter"),
+        ("/api/search?format=scroll", "bad_parameter"),
+    ] {
+        let (s, v) = get_json(uri).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert_eq!(v["error"]["code"], code, "{uri}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().len() > 10);
+    }
+    let long = format!("/api/search?q={}", "a%20".repeat(400));
+    let (s, v) = get_json(&long).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    // Non-UTF-8 bytes in the query string are read, not refused with a 500.
+    let (s, _) = get_json("/api/search?q=%FF%FEcaf%C3").await;
+    assert!(s == StatusCode::OK || s == StatusCode::BAD_REQUEST, "{s}");
+    let (s, _, _) = get(crate::app(), "/nowhere").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn health_and_metrics() {
+    let (s, v) = get_json("/healthz").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["clusters"].as_u64().unwrap() > 300);
+    let app = crate::app();
+    let _ = get(app.clone(), "/api/search?q=war").await;
+    let (s, ctype, body) = get(app, "/metrics").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ctype.starts_with("text/plain"));
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.contains("unicat_requests_total{route=\"/api/search\",status=\"200\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "unicat_request_duration_seconds_bucket{route=\"/api/search\",le=\"+Inf\"} 1"
+        )
+    );
+    assert!(text.contains("unicat_index_clusters "));
+    assert!(text.contains("unicat_library_last_harvest_timestamp_seconds{library=\"lib01\"}"));
+    let _ = fixture();
+}
