@@ -46,6 +46,7 @@ mod features;
 pub mod guards;
 mod ids;
 pub mod keys;
+pub mod quality;
 pub mod similarity;
 
 pub use cluster::{ClusterBuild, Clustering, Join, cluster_all};

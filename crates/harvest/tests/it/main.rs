@@ -3,9 +3,11 @@
 //! and a static HTTP server; plus files that are truncated, not MARC, or
 //! replaced by garbage after a good harvest.
 
+mod clustering;
 mod peers;
 
-use peers::{FileServer, OaiServer, root};
+pub use peers::root;
+use peers::{FileServer, OaiServer};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,7 +15,7 @@ use unicat_harvest::{HarvestOptions, LibraryReport, NetworkReport, Observer, Out
 use unicat_marc::{Field, Format, Leader, Record, Tag};
 use unicat_store::Store;
 
-struct Quiet;
+pub struct Quiet;
 impl Observer for Quiet {
     fn started(&self, _: &str, _: Option<u64>) {}
     fn progress(&self, _: &str, _: u64, _: u64) {}
@@ -21,7 +23,7 @@ impl Observer for Quiet {
     fn finished(&self, _: &LibraryReport) {}
 }
 
-fn harvest_with(config: &Path, libraries: &[&str], full: bool) -> NetworkReport {
+pub fn harvest_with(config: &Path, libraries: &[&str], full: bool) -> NetworkReport {
     let network = Arc::new(unicat_config::Network::load(config).expect("config"));
     let store = Arc::new(Store::open(&network.index_dir).expect("store"));
     let runtime = tokio::runtime::Runtime::new().unwrap();

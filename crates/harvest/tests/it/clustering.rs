@@ -1,0 +1,170 @@
+//! Clustering through the whole pipeline (harvest → store → clusters →
+//! index) on the labelled network in `fixtures/labelled`: pairwise
+//! precision and recall against its truth, and a re-harvest that moves only
+//! what changed.
+
+use crate::{harvest_with, root};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use unicat_store::Store;
+
+fn truth() -> HashMap<(String, String), String> {
+    let text = std::fs::read_to_string(root().join("fixtures/labelled/truth.jsonl")).unwrap();
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                (
+                    v["library"].as_str().unwrap().to_string(),
+                    v["record_id"].as_str().unwrap().to_string(),
+                ),
+                v["manifestation"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn assignments(store: &Store) -> HashMap<(String, String), u64> {
+    let mut out = HashMap::new();
+    store
+        .for_each_cluster(|id, e| {
+            for m in e.members {
+                out.insert((m.library, m.record_id), id);
+            }
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+/// Copies the labelled network into a temporary folder (so that tests can
+/// change an export) and returns its config path.
+fn labelled_copy(dir: &Path) -> std::path::PathBuf {
+    let src = root().join("fixtures/labelled");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let p = entry.unwrap().path();
+        let to = dir.join(p.file_name().unwrap());
+        if p.is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+            for f in std::fs::read_dir(&p).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+        } else {
+            std::fs::copy(&p, &to).unwrap();
+        }
+    }
+    dir.join("network.toml")
+}
+
+fn harvest_all(config: &Path) -> (Arc<Store>, Option<unicat_harvest::PublishReport>) {
+    let network = Arc::new(unicat_config::Network::load(config).unwrap());
+    let store = Arc::new(Store::open(&network.index_dir).unwrap());
+    let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir).unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (report, published) = rt
+        .block_on(unicat_harvest::harvest_and_publish(
+            network,
+            store.clone(),
+            index,
+            Default::default(),
+            Arc::new(crate::Quiet),
+        ))
+        .unwrap();
+    assert!(!report.any_failed());
+    (store, published)
+}
+
+#[test]
+fn precision_and_recall_on_the_labelled_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = labelled_copy(dir.path());
+    let (store, published) = harvest_all(&config);
+    let published = published.unwrap();
+    assert!(published.clusters.full);
+    let truth = truth();
+    let got = assignments(&store);
+    assert_eq!(got.len(), truth.len(), "every record is in a cluster");
+    let q = unicat_match::quality::pairwise(&got, &truth);
+    println!(
+        "labelled network: {} records, {} clusters; pairs: {} true positives, {} predicted, {} actual; precision {:.4}, recall {:.4}",
+        truth.len(),
+        published.clusters.total,
+        q.true_positives,
+        q.predicted,
+        q.actual,
+        q.precision(),
+        q.recall()
+    );
+    assert!(q.precision() >= 0.995, "precision {:.4}", q.precision());
+    assert!(q.recall() >= 0.97, "recall {:.4}", q.recall());
+    let _ = harvest_with;
+}
+
+#[test]
+fn a_reharvest_moves_only_the_changed_records_clusters() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = labelled_copy(dir.path());
+    let (store, _) = harvest_all(&config);
+    let before = assignments(&store);
+    drop(store);
+    // lib02 exports MARCXML: retitle one record that shares a cluster with
+    // others, so that it must leave it.
+    let path = dir.path().join("lib02/records.xml");
+    let xml = std::fs::read_to_string(&path).unwrap();
+    let target = ("lib02".to_string(), "lib02-000002".to_string());
+    let old_cluster = before[&target];
+    let cluster_size = before.values().filter(|c| **c == old_cluster).count();
+    assert!(cluster_size >= 3, "pick a record in a shared cluster");
+    let start = xml
+        .find("<controlfield tag=\"001\">lib02-000002</controlfield>")
+        .unwrap();
+    let title_at = start + xml[start..].find("<datafield tag=\"245\"").unwrap();
+    let a_at = title_at
+        + xml[title_at..].find("<subfield code=\"a\">").unwrap()
+        + "<subfield code=\"a\">".len();
+    let a_end = a_at + xml[a_at..].find("</subfield>").unwrap();
+    let changed = format!(
+        "{}Advanced compiler construction{}",
+        &xml[..a_at],
+        &xml[a_end..]
+    );
+    std::fs::write(&path, changed).unwrap();
+
+    let (store, published) = harvest_all(&config);
+    let published = published.unwrap();
+    assert!(!published.clusters.full);
+    let after = assignments(&store);
+    assert_eq!(after.len(), before.len());
+    // The changed record left its cluster; that cluster kept its id.
+    assert_ne!(after[&target], old_cluster);
+    let stayed: Vec<_> = before
+        .iter()
+        .filter(|(k, c)| **c == old_cluster && **k != target)
+        .collect();
+    for (k, _) in &stayed {
+        assert_eq!(
+            after[*k], old_cluster,
+            "{k:?} stays in the old cluster, under the same id"
+        );
+    }
+    // Every other record kept its cluster id.
+    let moved: Vec<_> = before
+        .iter()
+        .filter(|(k, c)| after[*k] != **c)
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(moved, vec![target.clone()], "only the changed record moved");
+    assert_eq!(
+        published.clusters.upserted.len(),
+        2,
+        "the old cluster and the changed record's new one"
+    );
+    assert!(
+        published.clusters.placed < 20,
+        "only the touched cluster was placed again: {}",
+        published.clusters.placed
+    );
+    assert_eq!(published.documents, 2);
+}
