@@ -10,6 +10,8 @@
 //! Start from [`Catalog::open`].
 
 mod error;
+pub mod lenders;
+pub mod overlap;
 pub mod query;
 
 pub use error::{CatalogError, ErrorCode};
@@ -181,6 +183,8 @@ pub struct Catalog {
     pub network: Arc<Network>,
     store: Arc<Store>,
     index: Arc<CatalogIndex>,
+    rotation: lenders::Rotation,
+    overlap_cache: std::sync::Mutex<Option<(u64, Arc<overlap::OverlapReport>)>>,
 }
 
 impl Catalog {
@@ -199,6 +203,8 @@ impl Catalog {
             network,
             store,
             index,
+            rotation: lenders::Rotation::default(),
+            overlap_cache: std::sync::Mutex::new(None),
         }
     }
 

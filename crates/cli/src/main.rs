@@ -2,6 +2,7 @@
 //! display and wiring; every piece of work is done by the library crates.
 
 mod harvest;
+mod ill;
 mod marc;
 mod read;
 mod serve;
@@ -30,6 +31,10 @@ enum Command {
     Holdings(read::HoldingsArgs),
     /// Every cluster as one JSON line: id, title, members.
     Clusters(read::ClustersArgs),
+    /// Ranked interlibrary-loan lenders for a cluster and a requesting library.
+    Lenders(ill::LendersArgs),
+    /// Collection overlap: unique and shared titles per library, and a library × library matrix.
+    Overlap(ill::OverlapArgs),
     /// MARC tools.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
         Command::Search(args) => read::search(args),
         Command::Holdings(args) => read::holdings(args),
         Command::Clusters(args) => read::clusters(args),
+        Command::Lenders(args) => ill::lenders(args),
+        Command::Overlap(args) => ill::overlap(args),
         Command::Marc(cmd) => marc::run(cmd),
     };
     match result {

@@ -324,6 +324,73 @@ impl CatalogIndex {
         Ok(self.lookup(SearchField::Id, id, 1)?.into_iter().next())
     }
 
+    /// The index's version: changes with every commit that readers see.
+    /// Caches of whole-index figures key on it.
+    pub fn generation(&self) -> u64 {
+        let searcher = self.reader.searcher();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for s in searcher.segment_readers() {
+            for b in s.segment_id().uuid_string().bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            h = (h ^ u64::from(s.num_docs())).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+
+    /// Calls `f(libraries, format, lc_class_letter)` for every cluster,
+    /// reading only column data (no stored documents): the one pass the
+    /// collection-overlap report needs.
+    pub fn for_each_profile(
+        &self,
+        mut f: impl FnMut(&[&str], &str, Option<&str>),
+    ) -> Result<(), IndexError> {
+        let searcher = self.reader.searcher();
+        let names = |col: &tantivy::columnar::StrColumn| -> Result<Vec<String>, IndexError> {
+            (0..col.num_terms() as u64)
+                .map(|ord| {
+                    let mut s = String::new();
+                    col.ord_to_str(ord, &mut s)
+                        .map_err(|e| IndexError::Corrupt(e.to_string()))?;
+                    Ok(s)
+                })
+                .collect()
+        };
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let (Some(library), Some(format)) = (ff.str("library")?, ff.str("format")?) else {
+                continue;
+            };
+            let class = ff.str("lc_class")?;
+            let library_names = names(&library)?;
+            let format_names = names(&format)?;
+            let class_names = class.as_ref().map(names).transpose()?.unwrap_or_default();
+            let mut libs: Vec<&str> = Vec::with_capacity(16);
+            for doc in segment.doc_ids_alive() {
+                libs.clear();
+                libs.extend(
+                    library
+                        .term_ords(doc)
+                        .filter_map(|o| library_names.get(o as usize))
+                        .map(String::as_str),
+                );
+                let fmt = format
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| format_names.get(o as usize))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                let cls = class
+                    .as_ref()
+                    .and_then(|c| c.term_ords(doc).next())
+                    .and_then(|o| class_names.get(o as usize))
+                    .map(String::as_str);
+                f(&libs, fmt, cls);
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with every cluster, from one consistent snapshot.
     pub fn for_each(&self, mut f: impl FnMut(ClusterDoc)) -> Result<(), IndexError> {
         let searcher = self.reader.searcher();

@@ -38,6 +38,7 @@ pub(crate) struct Fields {
     pub lccn: Field,
     pub library: Field,
     pub format: Field,
+    pub lc_class: Field,
     pub language: Field,
     pub year: Field,
     pub sort_title: Field,
@@ -68,8 +69,9 @@ impl Fields {
             issn: b.add_text_field("issn", STRING),
             oclc: b.add_text_field("oclc", STRING),
             lccn: b.add_text_field("lccn", STRING),
-            library: b.add_text_field("library", STRING),
-            format: b.add_text_field("format", STRING),
+            library: b.add_text_field("library", STRING | FAST),
+            format: b.add_text_field("format", STRING | FAST),
+            lc_class: b.add_text_field("lc_class", STRING | FAST),
             language: b.add_text_field("language", STRING),
             year: b.add_i64_field("year", INDEXED | FAST),
             sort_title: b.add_text_field("sort_title", STRING | FAST),
@@ -136,6 +138,14 @@ impl Fields {
             d.add_facet(self.facet_library, Facet::from_path(["library", l]));
         }
         d.add_text(self.format, &doc.format);
+        if let Some(class) = doc
+            .lc_class
+            .as_deref()
+            .and_then(|c| c.chars().next())
+            .filter(char::is_ascii_alphabetic)
+        {
+            d.add_text(self.lc_class, class.to_ascii_uppercase().to_string());
+        }
         d.add_facet(
             self.facet_format,
             Facet::from_path(["format", doc.format.as_str()]),

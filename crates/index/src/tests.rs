@@ -245,3 +245,39 @@ fn one_writer_at_a_time() {
     let _w = index.update(32 << 20).unwrap();
     assert!(matches!(index.update(32 << 20), Err(IndexError::Locked(_))));
 }
+
+#[test]
+fn profiles_come_from_columns() {
+    let mut a = doc(
+        "a1",
+        "Alpha",
+        "X",
+        2001,
+        "book",
+        &["ccpl", "evg"],
+        "9780940787087",
+    );
+    a.lc_class = Some("QA".into());
+    let (_d, index) = index_with(&[
+        a,
+        doc("a2", "Beta", "X", 1999, "ebook", &["koha"], "9780000000002"),
+    ]);
+    let mut rows = vec![];
+    index
+        .for_each_profile(|l, f, c| rows.push((l.join(","), f.to_string(), c.map(str::to_string))))
+        .unwrap();
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            ("ccpl,evg".into(), "book".into(), Some("Q".into())),
+            ("koha".into(), "ebook".into(), None)
+        ]
+    );
+    let g = index.generation();
+    let mut up = index.update(32 << 20).unwrap();
+    up.delete("a2");
+    up.commit().unwrap();
+    index.reload().unwrap();
+    assert_ne!(index.generation(), g);
+}

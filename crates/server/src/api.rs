@@ -3,6 +3,7 @@
 use crate::params::Params;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use unicat_catalog::{IdentifierKind, SearchRequest, Sort};
@@ -12,6 +13,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/search", get(search))
         .route("/api/holdings", get(holdings))
         .route("/api/clusters/{id}", get(cluster))
+        .route("/api/lenders", get(lenders))
+        .route("/api/overlap", get(overlap))
+        .route("/api/overlap.csv", get(overlap_csv))
 }
 
 /// Reads the sort parameter.
@@ -81,4 +85,51 @@ async fn cluster(
     Ok(Json(
         serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
     ))
+}
+
+async fn lenders(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let id = p
+        .text("id")
+        .ok_or_else(|| ApiError::bad_parameter("give the cluster id as id="))?
+        .to_string();
+    let requester = p
+        .text("requester")
+        .ok_or_else(|| ApiError::bad_parameter("give the requesting library as requester="))?
+        .to_string();
+    let r = state.blocking(move |c| c.lenders(&id, &requester)).await?;
+    Ok(Json(
+        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}
+
+async fn overlap(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<axum::response::Response, ApiError> {
+    if p.text("format") == Some("csv") {
+        return overlap_csv(State(state)).await;
+    }
+    let r = state.blocking(|c| c.overlap()).await?;
+    Ok(
+        Json(serde_json::to_value(&*r).map_err(|e| ApiError::internal(e.to_string()))?)
+            .into_response(),
+    )
+}
+
+async fn overlap_csv(State(state): State<AppState>) -> Result<axum::response::Response, ApiError> {
+    let r = state.blocking(|c| c.overlap()).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"unicat-overlap.csv\"",
+            ),
+        ],
+        r.to_csv(),
+    )
+        .into_response())
 }

@@ -187,3 +187,47 @@ async fn health_and_metrics() {
     assert!(text.contains("unicat_library_last_harvest_timestamp_seconds{library=\"lib01\"}"));
     let _ = fixture();
 }
+
+#[tokio::test]
+async fn lenders_and_overlap() {
+    let (_, h) = get_json("/api/holdings?isbn=9780131103627").await;
+    let id = h["clusters"][0]["id"].as_str().unwrap().to_string();
+    let (s, v) = get_json(&format!("/api/lenders?id={id}&requester=lib01")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let lenders = v["lenders"].as_array().unwrap();
+    assert!(!lenders.is_empty() && lenders.len() <= 5);
+    for l in lenders {
+        assert_ne!(l["library"], "lib01");
+        assert!(l["reason"].as_str().unwrap().len() > 5);
+        assert!(l.get("available").is_some());
+    }
+    assert!(
+        v["openurl"]
+            .as_str()
+            .unwrap()
+            .contains("ctx_ver=Z39.88-2004")
+    );
+    let (s, e) = get_json(&format!("/api/lenders?id={id}")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    let (s, _) = get_json(&format!("/api/lenders?id={id}&requester=nowhere")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, o) = get_json("/api/overlap").await;
+    assert_eq!(s, StatusCode::OK);
+    let libs = o["libraries"].as_array().unwrap();
+    assert_eq!(libs.len(), 6);
+    for l in libs {
+        let sum = l["unique"].as_u64().unwrap()
+            + l["shared_2_3"].as_u64().unwrap()
+            + l["widely_held"].as_u64().unwrap();
+        assert_eq!(sum, l["total"].as_u64().unwrap());
+    }
+    assert_eq!(o["matrix"]["counts"].as_array().unwrap().len(), 6);
+    let (s, ctype, body) = get(crate::app(), "/api/overlap.csv").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ctype.starts_with("text/csv"));
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .starts_with("library,library_name,total,unique,shared_2_3,widely_held\n")
+    );
+}
