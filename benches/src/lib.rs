@@ -13,6 +13,7 @@
 //! streams are not promised to stay stable across versions), [`stable_hash`],
 //! and [`fixtures_dir`], where the repository's test data lives.
 
+pub mod demo;
 pub mod netgen;
 
 use std::path::PathBuf;

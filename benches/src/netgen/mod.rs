@@ -35,14 +35,14 @@
 
 mod generate;
 mod holdings;
-mod ids;
+pub(crate) mod ids;
 mod library;
-mod marcedit;
+pub(crate) mod marcedit;
 mod output;
 mod pool;
 mod sibling;
 mod source;
-mod style;
+pub(crate) mod style;
 
 pub use pool::{InputStats, PoolStats};
 pub use sibling::Variant;

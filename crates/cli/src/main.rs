@@ -1,6 +1,7 @@
 //! `unicat`: the command-line tool. It owns argument parsing, progress
 //! display and wiring; every piece of work is done by the library crates.
 
+mod demo;
 mod harvest;
 mod ill;
 mod marc;
@@ -35,6 +36,8 @@ enum Command {
     Lenders(ill::LendersArgs),
     /// Collection overlap: unique and shared titles per library, and a library × library matrix.
     Overlap(ill::OverlapArgs),
+    /// Harvests the bundled demo network into indexes/demo and serves it.
+    Demo(demo::DemoArgs),
     /// MARC tools.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Clusters(args) => read::clusters(args),
         Command::Lenders(args) => ill::lenders(args),
         Command::Overlap(args) => ill::overlap(args),
+        Command::Demo(args) => demo::run(args),
         Command::Marc(cmd) => marc::run(cmd),
     };
     match result {

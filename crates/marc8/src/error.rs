@@ -73,6 +73,58 @@ pub enum ErrorReason {
     },
 }
 
+/// A character that cannot be written in MARC-8: which, where, and why.
+///
+/// `offset` is the byte offset of the character in the NFC form of the text
+/// given to [`unicode_to_marc8`](crate::unicode_to_marc8); for text that is
+/// already in NFC (as every decoder's output is), that is the text itself.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "cannot encode {} (U+{:04X}) in MARC-8 at byte offset {offset}: {reason}",
+    Quoted(*.character),
+    u32::from(*.character)
+)]
+pub struct EncodeError {
+    /// Byte offset into the (NFC) text.
+    pub offset: usize,
+    /// The character.
+    pub character: char,
+    /// Why it cannot be written.
+    pub reason: EncodeReason,
+}
+
+/// Why a character cannot be written in MARC-8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeReason {
+    /// No MARC-8 character set has it, nor the parts of its canonical
+    /// decomposition (an emoji, an em dash, a curly apostrophe, a
+    /// no-break space).
+    #[error("no MARC-8 character set has it")]
+    NotInMarc8,
+    /// ESC: in MARC-8 it starts an escape sequence.
+    #[error("ESC starts an escape sequence in MARC-8")]
+    Escape,
+    /// A combining mark with no base character before it (at the start of the
+    /// text or after a control character) and a base character after it: MARC-8
+    /// writes marks before their base, so it would attach to that character.
+    #[error("combining mark with no base character before it")]
+    NoBaseCharacter,
+}
+
+/// Shows a character for people: itself when printable, else nothing.
+struct Quoted(char);
+
+impl fmt::Display for Quoted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_control() {
+            f.write_str("a control character")
+        } else {
+            write!(f, "{:?}", self.0)
+        }
+    }
+}
+
 /// The working set (code page half) a graphic byte addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WorkingSet {
@@ -126,6 +178,28 @@ impl fmt::Display for Hex<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encode_messages_are_readable() {
+        let error = EncodeError {
+            offset: 4,
+            character: '\u{1F600}',
+            reason: EncodeReason::NotInMarc8,
+        };
+        assert_eq!(
+            error.to_string(),
+            "cannot encode '😀' (U+1F600) in MARC-8 at byte offset 4: no MARC-8 character set has it"
+        );
+        let error = EncodeError {
+            offset: 0,
+            character: '\u{1B}',
+            reason: EncodeReason::Escape,
+        };
+        assert_eq!(
+            error.to_string(),
+            "cannot encode a control character (U+001B) in MARC-8 at byte offset 0: ESC starts an escape sequence in MARC-8"
+        );
+    }
 
     #[test]
     fn messages_are_readable() {

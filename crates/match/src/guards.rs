@@ -176,6 +176,44 @@ impl Guard for IssnGuard {
     }
 }
 
+/// Both have ISBNs (other than a set's) and none is shared: the ISBN
+/// identifies the manifestation, so two sets of different ISBNs are two
+/// manifestations (a hardcover and a paperback, two national editions),
+/// however alike the rest.
+pub struct IsbnGuard;
+impl Guard for IsbnGuard {
+    fn name(&self) -> &'static str {
+        "isbn"
+    }
+    fn check(&self, a: &Manifestation, b: &Manifestation, _: bool) -> Verdict {
+        let own = |m: &Manifestation| {
+            m.isbns
+                .iter()
+                .filter(|(_, set)| !set)
+                .map(|(i, _)| *i)
+                .collect::<Vec<_>>()
+        };
+        let (x, y) = (own(a), own(b));
+        if x.is_empty() || y.is_empty() {
+            Verdict::NotApplicable
+        } else if x.iter().any(|i| y.contains(i)) {
+            Verdict::Pass
+        } else {
+            Verdict::Veto
+        }
+    }
+    fn detail(&self, a: &Manifestation, b: &Manifestation) -> String {
+        let show = |m: &Manifestation| {
+            m.isbns
+                .iter()
+                .map(|(i, _)| i.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        format!("{} / {}", show(a), show(b))
+    }
+}
+
 /// Different language of the text: a translation is another manifestation.
 pub struct LanguageGuard;
 impl Guard for LanguageGuard {
@@ -300,6 +338,7 @@ pub static GUARDS: &[&dyn Guard] = &[
     &PartGuard,
     &LanguageGuard,
     &IssnGuard,
+    &IsbnGuard,
     &CompletenessGuard,
     &PagesGuard,
     &AuthorGuard,

@@ -404,6 +404,7 @@ fn evidence_names_keys_and_every_guard() {
         "part",
         "language",
         "issn",
+        "isbn",
         "completeness",
         "pages",
         "author",
@@ -420,4 +421,47 @@ fn evidence_names_keys_and_every_guard() {
         isbn,
         qualifier: None,
     };
+}
+
+#[test]
+fn arias_for_bass_and_arias_for_soprano_stay_apart() {
+    // Evergreen's concerto records 233 and 234: one compiler, publisher and
+    // year, one long subtitle, different ISBNs.
+    let score = |title: &str, isbn: &str| {
+        marc(
+            &[
+                ("020", "  ", &[('a', isbn)]),
+                ("100", "1 ", &[('a', "Larsen, Robert L.,"), ('d', "1934-")]),
+                (
+                    "245",
+                    "00",
+                    &[
+                        ('a', title),
+                        (
+                            'b',
+                            "complete package : with diction coach and accompaniment CDs /",
+                        ),
+                    ],
+                ),
+                (
+                    "264",
+                    " 1",
+                    &[
+                        ('a', "New York, NY :"),
+                        ('b', "G. Schirmer, Inc.,"),
+                        ('c', "2013."),
+                    ],
+                ),
+                ("300", "  ", &[('a', "1 score (263 pages) ;")]),
+            ],
+            "00000ccm a2200000 i 4500",
+        )
+    };
+    let bass = score("Arias for bass :", "9781480328532");
+    let soprano = score("Arias for soprano :", "9781480328471");
+    let vetoes = vetoed_by(&bass, &soprano);
+    assert!(
+        vetoes.contains(&"title".to_string()) && vetoes.contains(&"isbn".to_string()),
+        "{vetoes:?}"
+    );
 }

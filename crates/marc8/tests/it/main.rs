@@ -4,11 +4,13 @@
 //!   (`fixtures/marc8/test_marc8.txt`, `test_utf8.txt`).
 //! * `yaz::yaz_cross_check`: YAZ's decoding of MARC-8 records
 //!   (`fixtures/marc8/yaz/`), which covers ANSEL.
+//! * `encode::*`: the encoder round-trips pymarc's table and YAZ's records.
 //! * `generated_tables_are_current`: `src/tables.rs` matches the generator and
 //!   `fixtures/marc8/codetables.xml`.
 //!
 //! Sources and licences: `fixtures/marc8/NOTICE.md`.
 
+mod encode;
 mod yaz;
 
 use std::path::{Path, PathBuf};

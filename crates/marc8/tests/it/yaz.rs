@@ -18,7 +18,7 @@ use crate::read;
 type Subfield<T> = (String, char, T);
 
 /// The data subfields of the first record of an ISO 2709 file, raw bytes.
-fn iso2709_subfields(record: &[u8]) -> Vec<Subfield<Vec<u8>>> {
+pub(crate) fn iso2709_subfields(record: &[u8]) -> Vec<Subfield<Vec<u8>>> {
     let ascii_number = |bytes: &[u8]| -> usize {
         std::str::from_utf8(bytes)
             .ok()
