@@ -8,6 +8,11 @@ mod marc;
 mod read;
 mod serve;
 
+// mimalloc: parsing allocates a string per subfield; the system allocator
+// costs about 10 % of harvest time (measured with `bench marc`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 

@@ -68,27 +68,20 @@ pub fn publish(
         }
     }
     let mut written = 0u64;
-    for chunk in update.upserted.chunks(2048) {
+    for chunk in update.entries.chunks(4096) {
         let docs: Vec<Result<Option<(ClusterDoc, SearchText)>, HarvestError>> = chunk
             .par_iter()
             .map_init(
                 || store.snapshot(),
-                |snap, id| {
-                    let snap = snap
-                        .as_ref()
-                        .map_err(|e| HarvestError::Index(e.to_string()))?;
-                    let Some(entry) = store.cluster(*id)? else {
-                        return Ok(None);
-                    };
+                |snap, (id, entry)| {
+                    let snap = snap.as_ref().map_err(|e| HarvestError::Index(e.to_string()))?;
                     cluster_document(network, snap, *id, &entry.members)
                 },
             )
             .collect();
         for d in docs {
             if let Some((doc, extra)) = d? {
-                writer
-                    .add(&doc, &extra)
-                    .map_err(|e| HarvestError::Index(e.to_string()))?;
+                writer.add(&doc, &extra).map_err(|e| HarvestError::Index(e.to_string()))?;
                 written += 1;
             }
         }

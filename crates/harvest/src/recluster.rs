@@ -19,6 +19,8 @@ use unicat_store::{Changes, ClusterEntry, MemberRef, Store, StoredRecord};
 pub struct ClusterUpdate {
     /// Clusters created or changed: their documents must be rebuilt.
     pub upserted: Vec<u64>,
+    /// Their members, as written to the store.
+    pub entries: Vec<(u64, ClusterEntry)>,
     /// Clusters that no longer exist.
     pub removed: Vec<u64>,
     /// Clusters in all afterwards.
@@ -237,10 +239,12 @@ pub fn recluster(
         .filter(|id| !reused.contains(id))
         .collect();
     store.apply_clusters(&removed, &upserted)?;
+    let total = store.cluster_count()?;
     Ok(ClusterUpdate {
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
+        entries: upserted,
         removed,
-        total: store.cluster_count()?,
+        total,
         records: refs.len() as u64,
         placed: order.len() as u64,
         full,

@@ -69,8 +69,9 @@ pub enum ErrorKind {
         /// The decoder's reason.
         reason: String,
     },
-    /// A character XML 1.0 cannot carry (a C0 control) in MARCXML.
-    #[error("control character U+{code:04X} in field {tag} cannot appear in XML")]
+    /// A control character that cannot appear where it is: one XML 1.0
+    /// cannot carry (in MARCXML), or a MARC delimiter inside a value.
+    #[error("control character U+{code:04X} in field {tag} is not allowed there")]
     ControlCharacter {
         /// Field tag (or `leader`).
         tag: String,

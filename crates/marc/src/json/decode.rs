@@ -87,7 +87,7 @@ pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
         let tag = Tag::parse(tag_text).ok_or_else(|| ErrorKind::BadTag(tag_text.clone()))?;
         match body {
             Value::String(s) => {
-                check(s, tag)?;
+                check(s, tag, false)?;
                 record.fields.push(Field::Control {
                     tag,
                     value: s.clone(),
@@ -137,7 +137,7 @@ pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
                     let value = value.as_str().ok_or_else(|| {
                         ErrorKind::Json(format!("subfield {tag} ${code} is not a string"))
                     })?;
-                    check(value, tag)?;
+                    check(value, tag, true)?;
                     subfields.push(Subfield::new(code, value));
                 }
                 record.fields.push(Field::Data(DataField {
@@ -161,10 +161,13 @@ pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
 
 /// JSON can carry any character, but the record must still be writable as
 /// MARC: the ISO 2709 delimiters may not appear inside values.
-fn check(value: &str, tag: Tag) -> Result<(), ErrorKind> {
+fn check(value: &str, tag: Tag, subfield: bool) -> Result<(), ErrorKind> {
+    // A subfield delimiter inside a control field is harmless (the LC
+    // corpus has one in an 001, and the ISO 2709 reader keeps it); inside a
+    // subfield it would split the subfield when written as ISO 2709.
     if let Some(c) = value
         .chars()
-        .find(|c| matches!(c, '\u{1D}' | '\u{1E}' | '\u{1F}'))
+        .find(|&c| matches!(c, '\u{1D}' | '\u{1E}') || (subfield && c == '\u{1F}'))
     {
         return Err(ErrorKind::ControlCharacter {
             tag: tag.to_string(),

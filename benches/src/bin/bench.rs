@@ -1,0 +1,392 @@
+//! `bench`: Unicat's performance measurements, run by `benches/run-all.sh`
+//! (see benches/README.md for the figures and how to reproduce them).
+//!
+//! - `bench marc`: MARC parsing rates against yaz-marcdump on the same files.
+//! - `bench split`: the LC corpus split into libraries of mixed formats.
+//! - `bench queries`: in-process latencies of search, holdings, lenders and
+//!   overlap on a harvested network.
+//! - `bench quality`: pairwise precision and recall of a harvested network's
+//!   clusters against a truth file.
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use unicat_catalog::{Catalog, IdentifierKind, SearchRequest};
+use unicat_marc::{Format, Framer, Reader};
+
+#[derive(Parser)]
+#[command(about = "Unicat's benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// MARC parsing rates, side by side with yaz-marcdump.
+    Marc {
+        /// The LC corpus (ISO 2709).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Where to keep the corpus converted to MARCXML.
+        #[arg(long)]
+        xml: PathBuf,
+    },
+    /// Splits a corpus into libraries of mixed formats, with a network.toml.
+    Split {
+        /// The corpus.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Libraries.
+        #[arg(long, default_value_t = 10)]
+        libraries: usize,
+    },
+    /// In-process latencies on a harvested network.
+    Queries {
+        /// The network configuration.
+        #[arg(long)]
+        config: PathBuf,
+        /// Queries per kind.
+        #[arg(long, default_value_t = 2000)]
+        n: usize,
+    },
+    /// Pairwise precision and recall against a truth file.
+    Quality {
+        /// The network configuration.
+        #[arg(long)]
+        config: PathBuf,
+        /// truth.jsonl (library, record_id, manifestation).
+        #[arg(long)]
+        truth: PathBuf,
+    },
+}
+
+fn rate(n: u64, d: Duration) -> String {
+    format!("{:.0}", n as f64 / d.as_secs_f64())
+}
+
+fn yaz(args: &[&str], input: &Path) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let status = std::process::Command::new("yaz-marcdump")
+        .args(args)
+        .arg(input)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .context("run yaz-marcdump (Debian package yaz)")?;
+    if !status.success() && status.code() != Some(5) {
+        bail!("yaz-marcdump failed: {status}");
+    }
+    Ok(started.elapsed())
+}
+
+/// Reads every record on one thread.
+fn read_serial(path: &Path, format: Format) -> anyhow::Result<(u64, Duration)> {
+    let started = Instant::now();
+    let file = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    let mut n = 0;
+    for r in Reader::new(file, format) {
+        if r.is_ok() {
+            n += 1;
+        }
+    }
+    Ok((n, started.elapsed()))
+}
+
+/// Frames on one thread, decodes (and optionally normalises) on rayon.
+fn read_parallel(path: &Path, format: Format, normalise: bool) -> anyhow::Result<(u64, Duration)> {
+    let started = Instant::now();
+    let file = BufReader::with_capacity(1 << 20, std::fs::File::open(path)?);
+    let mut framer = Framer::new(file, format);
+    let mut n = 0u64;
+    let mut batch = Vec::with_capacity(4096);
+    loop {
+        batch.clear();
+        while batch.len() < 4096 {
+            match framer.next_raw() {
+                Some(Ok(r)) => batch.push(r),
+                Some(Err(_)) => {}
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        n += batch
+            .par_iter()
+            .filter(|raw| match unicat_marc::decode(format, raw) {
+                Ok(rec) => {
+                    if normalise {
+                        let b = unicat_bib::BibRecord::from_marc(&rec);
+                        std::hint::black_box(b);
+                    }
+                    true
+                }
+                Err(_) => false,
+            })
+            .count() as u64;
+    }
+    Ok((n, started.elapsed()))
+}
+
+fn marc(corpus: &Path, xml: &Path) -> anyhow::Result<()> {
+    if !xml.exists() {
+        eprintln!("writing {} …", xml.display());
+        let mut w = unicat_marc::xml::Writer::new(std::io::BufWriter::new(std::fs::File::create(xml)?));
+        let file = BufReader::with_capacity(1 << 20, std::fs::File::open(corpus)?);
+        for r in Reader::new(file, Format::Iso2709).flatten() {
+            w.write(&r)?;
+        }
+        w.finish()?;
+    }
+    let threads = rayon::current_num_threads();
+    println!("| step | records | seconds | records/s |");
+    println!("|---|---:|---:|---:|");
+    let row = |name: &str, n: u64, d: Duration| println!("| {name} | {n} | {:.2} | {} |", d.as_secs_f64(), rate(n, d));
+    let total = read_serial(corpus, Format::Iso2709)?.0;
+    let d = yaz(&["-i", "marc", "-o", "marc"], corpus)?;
+    row("yaz-marcdump -i marc -o marc", total, d);
+    let (n, d) = read_serial(corpus, Format::Iso2709)?;
+    row("unicat ISO 2709 read, 1 thread", n, d);
+    let (n, d) = read_parallel(corpus, Format::Iso2709, false)?;
+    row(&format!("unicat ISO 2709 read, {threads} threads"), n, d);
+    let d = yaz(&["-i", "marcxml", "-o", "marc"], xml)?;
+    row("yaz-marcdump -i marcxml -o marc", total, d);
+    let (n, d) = read_serial(xml, Format::MarcXml)?;
+    row("unicat MARCXML read, 1 thread", n, d);
+    let (n, d) = read_parallel(xml, Format::MarcXml, false)?;
+    row(&format!("unicat MARCXML read, {threads} threads"), n, d);
+    let (n, d) = read_parallel(corpus, Format::Iso2709, true)?;
+    row(&format!("unicat ISO 2709 read + normalise (BibRecord), {threads} threads"), n, d);
+    Ok(())
+}
+
+fn split(corpus: &Path, out: &Path, libraries: usize) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out)?;
+    let total = read_serial(corpus, Format::Iso2709)?.0 as usize;
+    let per = total.div_ceil(libraries);
+    let formats = [Format::Iso2709, Format::MarcXml, Format::MarcJson];
+    let mut config = String::from("# The LC corpus split into libraries of mixed formats (bench split).\nindex_dir = \"index\"\n[harvest]\nconcurrency = 4\n");
+    let file = BufReader::with_capacity(1 << 20, std::fs::File::open(corpus)?);
+    let mut records = Reader::new(file, Format::Iso2709).flatten();
+    for i in 0..libraries {
+        let format = formats[i % formats.len()];
+        let ext = match format {
+            Format::Iso2709 => "mrc",
+            Format::MarcXml => "xml",
+            Format::MarcJson => "json",
+        };
+        let name = format!("lib{:02}.{ext}", i + 1);
+        let w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out.join(&name))?);
+        match format {
+            Format::Iso2709 => {
+                let mut w = unicat_marc::iso2709::Writer::new(w);
+                for r in records.by_ref().take(per) {
+                    w.write(&r)?;
+                }
+                w.finish()?;
+            }
+            Format::MarcXml => {
+                let mut w = unicat_marc::xml::Writer::new(w);
+                for r in records.by_ref().take(per) {
+                    w.write(&r)?;
+                }
+                w.finish()?;
+            }
+            Format::MarcJson => {
+                let mut w = unicat_marc::json::Writer::new(w, unicat_marc::json::Container::Lines);
+                for r in records.by_ref().take(per) {
+                    w.write(&r)?;
+                }
+                w.finish()?;
+            }
+        }
+        config.push_str(&format!(
+            "\n[[library]]\nid = \"lib{:02}\"\nname = \"Library {:02}\"\n[library.source]\nkind = \"file\"\npath = \"{name}\"\nformat = \"{}\"\n",
+            i + 1,
+            i + 1,
+            format.name()
+        ));
+    }
+    std::fs::write(out.join("network.toml"), config)?;
+    println!("{} records in {libraries} libraries under {}", total, out.display());
+    Ok(())
+}
+
+fn percentile(times: &mut [Duration], p: f64) -> Duration {
+    times.sort();
+    times[((times.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn report(name: &str, times: &mut [Duration]) {
+    let n = times.len();
+    let p50 = percentile(times, 0.5);
+    let p99 = percentile(times, 0.99);
+    println!("| {name} | {n} | {:.3} | {:.3} | {:.3} |", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3, times[n - 1].as_secs_f64() * 1e3);
+}
+
+/// A tiny deterministic PRNG (the same queries every run).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
+    let network = Arc::new(unicat_config::Network::load(config)?);
+    let catalog = Catalog::open(network.clone())?;
+    // Sample clusters for realistic queries.
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut sample = Vec::new();
+    let mut seen = 0usize;
+    catalog.index().for_each(|d| {
+        seen += 1;
+        if sample.len() < 2000 {
+            sample.push(d);
+        } else {
+            let j = rng.below(seen);
+            if j < 2000 {
+                sample[j] = d;
+            }
+        }
+    })?;
+    anyhow::ensure!(!sample.is_empty(), "the index is empty: harvest first");
+    let words = |t: &str, k: usize| -> String {
+        t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 3).take(k).collect::<Vec<_>>().join(" ")
+    };
+    let libraries: Vec<String> = network.libraries.iter().map(|l| l.id.to_string()).collect();
+    let mut mix: Vec<SearchRequest> = Vec::with_capacity(n);
+    for i in 0..n {
+        let d = &sample[rng.below(sample.len())];
+        let mut req = SearchRequest { per_page: 20, ..SearchRequest::default() };
+        match i % 5 {
+            0 => req.q = words(&d.title, 2),
+            1 => req.q = format!("author:{}", d.authors.first().map(|a| a.split(',').next().unwrap_or("").to_string()).unwrap_or_default()),
+            2 => req.q = d.isbns.first().map(|i| format!("isbn:{i}")).unwrap_or_else(|| words(&d.title, 1)),
+            3 => {
+                req.q = words(&d.title, 1);
+                req.library = Some(libraries[rng.below(libraries.len())].clone());
+            }
+            _ => {
+                req.q = format!("title:{}", words(&d.title, 1));
+                req.format = Some(d.format.clone());
+            }
+        }
+        if req.q.trim().is_empty() || req.q.ends_with(':') {
+            req.q = "history".into();
+        }
+        mix.push(req);
+    }
+    println!("| in-process operation | n | p50 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|");
+    // Warm the caches once.
+    for r in mix.iter().take(200) {
+        let _ = catalog.search(r);
+    }
+    let mut times = Vec::with_capacity(n);
+    let mut failures = 0;
+    for r in &mix {
+        let t = Instant::now();
+        if catalog.search(r).is_err() {
+            failures += 1;
+        }
+        times.push(t.elapsed());
+    }
+    report("search (titles, authors, ISBNs, library and format filters)", &mut times);
+    if failures > 0 {
+        eprintln!("{failures} queries of the mix were refused (bad query)");
+    }
+    let isbns: Vec<String> = sample.iter().flat_map(|d| d.isbns.first().cloned()).collect();
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n.min(isbns.len() * 4).max(1) {
+        let isbn = &isbns[i % isbns.len().max(1)];
+        let t = Instant::now();
+        let r = catalog.holdings(IdentifierKind::Isbn, isbn)?;
+        times.push(t.elapsed());
+        anyhow::ensure!(!r.clusters.is_empty(), "ISBN {isbn} not found");
+    }
+    report("holdings by ISBN", &mut times);
+    let shared: Vec<&unicat_catalog::ClusterDoc> = sample.iter().filter(|d| d.holdings.len() >= 2).collect();
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n {
+        let d = shared[i % shared.len().max(1)];
+        let t = Instant::now();
+        let _ = catalog.lenders(&d.id, &d.holdings[0].library)?;
+        times.push(t.elapsed());
+    }
+    report("lender suggestions", &mut times);
+    let fresh = Catalog::open(network)?;
+    let t = Instant::now();
+    let o = fresh.overlap()?;
+    let cold = t.elapsed();
+    let mut cached = Vec::with_capacity(100);
+    for _ in 0..100 {
+        let t = Instant::now();
+        let _ = fresh.overlap()?;
+        cached.push(t.elapsed());
+    }
+    println!("| overlap report, cold ({} clusters) | 1 | {:.1} | {:.1} | {:.1} |", o.clusters, cold.as_secs_f64() * 1e3, cold.as_secs_f64() * 1e3, cold.as_secs_f64() * 1e3);
+    report("overlap report, cached", &mut cached);
+    Ok(())
+}
+
+fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
+    let network = unicat_config::Network::load(config)?;
+    let store = unicat_store::Store::open(&network.index_dir)?;
+    let mut got: HashMap<(String, String), u64> = HashMap::new();
+    store.for_each_cluster(|id, e| {
+        for m in e.members {
+            got.insert((m.library, m.record_id), id);
+        }
+        Ok(())
+    })?;
+    let mut want: HashMap<(String, String), String> = HashMap::new();
+    for line in std::fs::read_to_string(truth)?.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        want.insert(
+            (v["library"].as_str().unwrap_or("").to_string(), v["record_id"].as_str().unwrap_or("").to_string()),
+            v["manifestation"].as_str().unwrap_or("").to_string(),
+        );
+    }
+    let q = unicat_match::quality::pairwise(&got, &want);
+    let missing = want.keys().filter(|k| !got.contains_key(*k)).count();
+    println!(
+        "records {} (truth {}, not in a cluster {missing}); pairs: {} true positives, {} predicted, {} actual; precision {:.4}; recall {:.4}",
+        got.len(),
+        want.len(),
+        q.true_positives,
+        q.predicted,
+        q.actual,
+        q.precision(),
+        q.recall()
+    );
+    std::io::stdout().flush()?;
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Marc { corpus, xml } => marc(&corpus, &xml),
+        Command::Split { corpus, out, libraries } => split(&corpus, &out, libraries),
+        Command::Queries { config, n } => queries(&config, n),
+        Command::Quality { config, truth } => quality(&config, &truth),
+    }
+}
