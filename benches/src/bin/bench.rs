@@ -143,7 +143,8 @@ fn read_parallel(path: &Path, format: Format, normalise: bool) -> anyhow::Result
 fn marc(corpus: &Path, xml: &Path) -> anyhow::Result<()> {
     if !xml.exists() {
         eprintln!("writing {} …", xml.display());
-        let mut w = unicat_marc::xml::Writer::new(std::io::BufWriter::new(std::fs::File::create(xml)?));
+        let mut w =
+            unicat_marc::xml::Writer::new(std::io::BufWriter::new(std::fs::File::create(xml)?));
         let file = BufReader::with_capacity(1 << 20, std::fs::File::open(corpus)?);
         for r in Reader::new(file, Format::Iso2709).flatten() {
             w.write(&r)?;
@@ -153,7 +154,9 @@ fn marc(corpus: &Path, xml: &Path) -> anyhow::Result<()> {
     let threads = rayon::current_num_threads();
     println!("| step | records | seconds | records/s |");
     println!("|---|---:|---:|---:|");
-    let row = |name: &str, n: u64, d: Duration| println!("| {name} | {n} | {:.2} | {} |", d.as_secs_f64(), rate(n, d));
+    let row = |name: &str, n: u64, d: Duration| {
+        println!("| {name} | {n} | {:.2} | {} |", d.as_secs_f64(), rate(n, d))
+    };
     let total = read_serial(corpus, Format::Iso2709)?.0;
     let d = yaz(&["-i", "marc", "-o", "marc"], corpus)?;
     row("yaz-marcdump -i marc -o marc", total, d);
@@ -168,7 +171,11 @@ fn marc(corpus: &Path, xml: &Path) -> anyhow::Result<()> {
     let (n, d) = read_parallel(xml, Format::MarcXml, false)?;
     row(&format!("unicat MARCXML read, {threads} threads"), n, d);
     let (n, d) = read_parallel(corpus, Format::Iso2709, true)?;
-    row(&format!("unicat ISO 2709 read + normalise (BibRecord), {threads} threads"), n, d);
+    row(
+        &format!("unicat ISO 2709 read + normalise (BibRecord), {threads} threads"),
+        n,
+        d,
+    );
     Ok(())
 }
 
@@ -177,7 +184,9 @@ fn split(corpus: &Path, out: &Path, libraries: usize) -> anyhow::Result<()> {
     let total = read_serial(corpus, Format::Iso2709)?.0 as usize;
     let per = total.div_ceil(libraries);
     let formats = [Format::Iso2709, Format::MarcXml, Format::MarcJson];
-    let mut config = String::from("# The LC corpus split into libraries of mixed formats (bench split).\nindex_dir = \"index\"\n[harvest]\nconcurrency = 4\n");
+    let mut config = String::from(
+        "# The LC corpus split into libraries of mixed formats (bench split).\nindex_dir = \"index\"\n[harvest]\nconcurrency = 4\n",
+    );
     let file = BufReader::with_capacity(1 << 20, std::fs::File::open(corpus)?);
     let mut records = Reader::new(file, Format::Iso2709).flatten();
     for i in 0..libraries {
@@ -220,7 +229,11 @@ fn split(corpus: &Path, out: &Path, libraries: usize) -> anyhow::Result<()> {
         ));
     }
     std::fs::write(out.join("network.toml"), config)?;
-    println!("{} records in {libraries} libraries under {}", total, out.display());
+    println!(
+        "{} records in {libraries} libraries under {}",
+        total,
+        out.display()
+    );
     Ok(())
 }
 
@@ -233,7 +246,12 @@ fn report(name: &str, times: &mut [Duration]) {
     let n = times.len();
     let p50 = percentile(times, 0.5);
     let p99 = percentile(times, 0.99);
-    println!("| {name} | {n} | {:.3} | {:.3} | {:.3} |", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3, times[n - 1].as_secs_f64() * 1e3);
+    println!(
+        "| {name} | {n} | {:.3} | {:.3} | {:.3} |",
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3,
+        times[n - 1].as_secs_f64() * 1e3
+    );
 }
 
 /// A tiny deterministic PRNG (the same queries every run).
@@ -270,17 +288,38 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     })?;
     anyhow::ensure!(!sample.is_empty(), "the index is empty: harvest first");
     let words = |t: &str, k: usize| -> String {
-        t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 3).take(k).collect::<Vec<_>>().join(" ")
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 3)
+            .take(k)
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let libraries: Vec<String> = network.libraries.iter().map(|l| l.id.to_string()).collect();
     let mut mix: Vec<SearchRequest> = Vec::with_capacity(n);
     for i in 0..n {
         let d = &sample[rng.below(sample.len())];
-        let mut req = SearchRequest { per_page: 20, ..SearchRequest::default() };
+        let mut req = SearchRequest {
+            per_page: 20,
+            ..SearchRequest::default()
+        };
         match i % 5 {
             0 => req.q = words(&d.title, 2),
-            1 => req.q = format!("author:{}", d.authors.first().map(|a| a.split(',').next().unwrap_or("").to_string()).unwrap_or_default()),
-            2 => req.q = d.isbns.first().map(|i| format!("isbn:{i}")).unwrap_or_else(|| words(&d.title, 1)),
+            1 => {
+                req.q = format!(
+                    "author:{}",
+                    d.authors
+                        .first()
+                        .map(|a| a.split(',').next().unwrap_or("").to_string())
+                        .unwrap_or_default()
+                )
+            }
+            2 => {
+                req.q = d
+                    .isbns
+                    .first()
+                    .map(|i| format!("isbn:{i}"))
+                    .unwrap_or_else(|| words(&d.title, 1))
+            }
             3 => {
                 req.q = words(&d.title, 1);
                 req.library = Some(libraries[rng.below(libraries.len())].clone());
@@ -310,11 +349,17 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
         }
         times.push(t.elapsed());
     }
-    report("search (titles, authors, ISBNs, library and format filters)", &mut times);
+    report(
+        "search (titles, authors, ISBNs, library and format filters)",
+        &mut times,
+    );
     if failures > 0 {
         eprintln!("{failures} queries of the mix were refused (bad query)");
     }
-    let isbns: Vec<String> = sample.iter().flat_map(|d| d.isbns.first().cloned()).collect();
+    let isbns: Vec<String> = sample
+        .iter()
+        .flat_map(|d| d.isbns.first().cloned())
+        .collect();
     let mut times = Vec::with_capacity(n);
     for i in 0..n.min(isbns.len() * 4).max(1) {
         let isbn = &isbns[i % isbns.len().max(1)];
@@ -324,7 +369,8 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
         anyhow::ensure!(!r.clusters.is_empty(), "ISBN {isbn} not found");
     }
     report("holdings by ISBN", &mut times);
-    let shared: Vec<&unicat_catalog::ClusterDoc> = sample.iter().filter(|d| d.holdings.len() >= 2).collect();
+    let shared: Vec<&unicat_catalog::ClusterDoc> =
+        sample.iter().filter(|d| d.holdings.len() >= 2).collect();
     let mut times = Vec::with_capacity(n);
     for i in 0..n {
         let d = shared[i % shared.len().max(1)];
@@ -343,7 +389,13 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
         let _ = fresh.overlap()?;
         cached.push(t.elapsed());
     }
-    println!("| overlap report, cold ({} clusters) | 1 | {:.1} | {:.1} | {:.1} |", o.clusters, cold.as_secs_f64() * 1e3, cold.as_secs_f64() * 1e3, cold.as_secs_f64() * 1e3);
+    println!(
+        "| overlap report, cold ({} clusters) | 1 | {:.1} | {:.1} | {:.1} |",
+        o.clusters,
+        cold.as_secs_f64() * 1e3,
+        cold.as_secs_f64() * 1e3,
+        cold.as_secs_f64() * 1e3
+    );
     report("overlap report, cached", &mut cached);
     Ok(())
 }
@@ -362,7 +414,10 @@ fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
     for line in std::fs::read_to_string(truth)?.lines() {
         let v: serde_json::Value = serde_json::from_str(line)?;
         want.insert(
-            (v["library"].as_str().unwrap_or("").to_string(), v["record_id"].as_str().unwrap_or("").to_string()),
+            (
+                v["library"].as_str().unwrap_or("").to_string(),
+                v["record_id"].as_str().unwrap_or("").to_string(),
+            ),
             v["manifestation"].as_str().unwrap_or("").to_string(),
         );
     }
@@ -385,7 +440,11 @@ fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Marc { corpus, xml } => marc(&corpus, &xml),
-        Command::Split { corpus, out, libraries } => split(&corpus, &out, libraries),
+        Command::Split {
+            corpus,
+            out,
+            libraries,
+        } => split(&corpus, &out, libraries),
         Command::Queries { config, n } => queries(&config, n),
         Command::Quality { config, truth } => quality(&config, &truth),
     }

@@ -74,14 +74,18 @@ pub fn publish(
             .map_init(
                 || store.snapshot(),
                 |snap, (id, entry)| {
-                    let snap = snap.as_ref().map_err(|e| HarvestError::Index(e.to_string()))?;
+                    let snap = snap
+                        .as_ref()
+                        .map_err(|e| HarvestError::Index(e.to_string()))?;
                     cluster_document(network, snap, *id, &entry.members)
                 },
             )
             .collect();
         for d in docs {
             if let Some((doc, extra)) = d? {
-                writer.add(&doc, &extra).map_err(|e| HarvestError::Index(e.to_string()))?;
+                writer
+                    .add(&doc, &extra)
+                    .map_err(|e| HarvestError::Index(e.to_string()))?;
                 written += 1;
             }
         }

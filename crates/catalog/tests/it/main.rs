@@ -63,7 +63,13 @@ const BOOK: &str = "9780940787087";
 const OTHER: &str = "9780131103627";
 
 /// id, lat/lon, lending, status of its copy of BOOK (None: no copy), holds OTHER
-type Lib = (&'static str, Option<(f64, f64)>, bool, Option<&'static str>, bool);
+type Lib = (
+    &'static str,
+    Option<(f64, f64)>,
+    bool,
+    Option<&'static str>,
+    bool,
+);
 
 const LIBRARIES: &[Lib] = &[
     ("req", Some((41.0, -91.0)), true, Some("Available"), true),

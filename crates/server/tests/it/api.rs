@@ -231,3 +231,132 @@ async fn lenders_and_overlap() {
             .starts_with("library,library_name,total,unique,shared_2_3,widely_held\n")
     );
 }
+
+/// A harvester that only records what it was asked.
+struct FakeHarvester {
+    running: std::sync::Mutex<bool>,
+    started: std::sync::Mutex<Vec<Option<String>>>,
+}
+
+impl unicat_server::HarvestTrigger for FakeHarvester {
+    fn start(&self, library: Option<String>) -> Result<(), unicat_server::admin::StartError> {
+        let mut running = self.running.lock().unwrap();
+        if *running {
+            return Err(unicat_server::admin::StartError::Busy);
+        }
+        *running = true;
+        self.started.lock().unwrap().push(library);
+        Ok(())
+    }
+    fn status(&self) -> unicat_server::HarvestStatus {
+        unicat_server::HarvestStatus {
+            running: *self.running.lock().unwrap(),
+            ..Default::default()
+        }
+    }
+}
+
+async fn admin(
+    router: axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+) -> (StatusCode, serde_json::Value) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let res = router
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn admin_harvest_needs_the_token_and_runs_one_at_a_time() {
+    let token = "a-long-enough-admin-token";
+    let fake = std::sync::Arc::new(FakeHarvester {
+        running: std::sync::Mutex::new(false),
+        started: std::sync::Mutex::new(vec![]),
+    });
+    let mut state = unicat_server::AppState::new(fixture().catalog.clone());
+    state.admin_token = Some(token.to_string());
+    state.harvester = Some(fake.clone());
+    let router = unicat_server::router(state);
+    let (s, e) = admin(router.clone(), "POST", "/api/admin/harvest", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{e}");
+    let (s, _) = admin(
+        router.clone(),
+        "POST",
+        "/api/admin/harvest",
+        Some("wrong-token-of-some-length"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = admin(
+        router.clone(),
+        "GET",
+        "/api/admin/harvest",
+        Some("a-long-enough-admin-tokeN"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = admin(
+        router.clone(),
+        "POST",
+        "/api/admin/harvest?library=nowhere",
+        Some(token),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = admin(
+        router.clone(),
+        "POST",
+        "/api/admin/harvest?library=lib02",
+        Some(token),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["running"], true);
+    let (s, e) = admin(router.clone(), "POST", "/api/admin/harvest", Some(token)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"]["code"], "busy");
+    let (s, v) = admin(router.clone(), "GET", "/api/admin/harvest", Some(token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["running"], true);
+    assert_eq!(
+        *fake.started.lock().unwrap(),
+        vec![Some("lib02".to_string())]
+    );
+    // Without a token configured the routes do not exist.
+    let (s, _) = admin(crate::app(), "POST", "/api/admin/harvest", Some(token)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused() {
+    use tower::ServiceExt;
+    let huge = "x".repeat(100 * 1024);
+    let res = crate::app()
+        .oneshot(
+            axum::http::Request::post("/sru")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(format!("query={huge}")))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (s, _) = get_json(&format!("/api/search?q={}", "a".repeat(9000))).await;
+    assert_eq!(s, StatusCode::URI_TOO_LONG);
+}
