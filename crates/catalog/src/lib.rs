@@ -190,7 +190,10 @@ pub struct Catalog {
 impl Catalog {
     /// Opens the store and the index of a network.
     pub fn open(network: Arc<Network>) -> Result<Catalog, CatalogError> {
-        let store = Arc::new(Store::open(&network.index_dir).map_err(CatalogError::internal)?);
+        let store = Arc::new(
+            Store::open_with_cache(&network.index_dir, unicat_store::SERVING_CACHE_BYTES)
+                .map_err(CatalogError::internal)?,
+        );
         let index =
             Arc::new(CatalogIndex::open(&network.index_dir).map_err(CatalogError::internal)?);
         Ok(Catalog::with(network, store, index))

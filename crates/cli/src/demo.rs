@@ -58,15 +58,24 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = args.index_dir {
         network.index_dir = dir;
     }
+    // The demo's index is disposable: one left by another version of
+    // Unicat (a different index schema) is rebuilt rather than refused.
+    if network.index_dir.join("tantivy").is_dir()
+        && unicat_index::CatalogIndex::open(&network.index_dir).is_err()
+    {
+        println!(
+            "The index in {} was built by another version of Unicat; rebuilding it.",
+            network.index_dir.display()
+        );
+        std::fs::remove_dir_all(&network.index_dir)?;
+    }
     let network = Arc::new(network);
     println!(
         "Harvesting the demo network ({} libraries) into {} …",
         network.libraries.len(),
         network.index_dir.display()
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = unicat_server::runtime()?;
     let published = runtime.block_on(async {
         let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
         let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir)?);

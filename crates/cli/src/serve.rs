@@ -106,7 +106,10 @@ pub async fn serve_network(
     addr: SocketAddr,
     banner: impl FnOnce(&str, &Catalog),
 ) -> anyhow::Result<()> {
-    let store = Arc::new(Store::open(&network.index_dir)?);
+    let store = Arc::new(Store::open_with_cache(
+        &network.index_dir,
+        unicat_store::SERVING_CACHE_BYTES,
+    )?);
     let index = Arc::new(CatalogIndex::open(&network.index_dir)?);
     let catalog = Arc::new(Catalog::with(network.clone(), store.clone(), index.clone()));
     let mut state = AppState::new(catalog.clone());
@@ -130,9 +133,7 @@ pub async fn serve_network(
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let network = Arc::new(Network::load(&args.config)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = unicat_server::runtime()?;
     runtime.block_on(serve_network(network, args.addr, |url, catalog| {
         println!(
             "Unicat serving {} clusters from {} libraries at {url}",

@@ -47,6 +47,9 @@ pub fn cluster_document(
     Ok(Some((doc, extra)))
 }
 
+/// A cluster's document, or None when none of its members is in the store.
+type Built = Result<Option<(ClusterDoc, SearchText)>, HarvestError>;
+
 /// Applies a cluster update to the index and commits. Returns the number of
 /// documents written.
 pub fn publish(
@@ -67,29 +70,43 @@ pub fn publish(
             writer.delete(&ClusterId(*id).to_string());
         }
     }
+    // Documents are built on the rayon pool (store reads, decoding,
+    // choosing the best member) a chunk ahead of the writer, which adds them
+    // on this thread while tantivy's indexing threads index them.
     let mut written = 0u64;
-    for chunk in update.entries.chunks(4096) {
-        let docs: Vec<Result<Option<(ClusterDoc, SearchText)>, HarvestError>> = chunk
-            .par_iter()
-            .map_init(
-                || store.snapshot(),
-                |snap, (id, entry)| {
-                    let snap = snap
-                        .as_ref()
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Built>>(2);
+    std::thread::scope(|scope| -> Result<(), HarvestError> {
+        scope.spawn(move || {
+            for chunk in update.entries.chunks(1024) {
+                let docs: Vec<Built> = chunk
+                    .par_iter()
+                    .map_init(
+                        || store.snapshot(),
+                        |snap, (id, entry)| {
+                            let snap = snap
+                                .as_ref()
+                                .map_err(|e| HarvestError::Index(e.to_string()))?;
+                            cluster_document(network, snap, *id, &entry.members)
+                        },
+                    )
+                    .collect();
+                if tx.send(docs).is_err() {
+                    return; // the writer gave up
+                }
+            }
+        });
+        for docs in rx {
+            for d in docs {
+                if let Some((doc, extra)) = d? {
+                    writer
+                        .add(&doc, &extra)
                         .map_err(|e| HarvestError::Index(e.to_string()))?;
-                    cluster_document(network, snap, *id, &entry.members)
-                },
-            )
-            .collect();
-        for d in docs {
-            if let Some((doc, extra)) = d? {
-                writer
-                    .add(&doc, &extra)
-                    .map_err(|e| HarvestError::Index(e.to_string()))?;
-                written += 1;
+                    written += 1;
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     writer
         .commit()
         .map_err(|e| HarvestError::Index(e.to_string()))?;

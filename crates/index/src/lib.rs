@@ -15,6 +15,7 @@
 //! Start from [`CatalogIndex::open`].
 
 mod doc;
+mod facets;
 mod query;
 mod schema;
 
@@ -22,11 +23,12 @@ pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
 pub use query::{Query, SearchField, tokens};
 pub use schema::SearchText;
 
+use facets::FacetTally;
 use schema::Fields;
 use std::path::{Path, PathBuf};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::{Facet, Value};
+use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 
 /// The folder inside `index_dir`.
@@ -199,33 +201,13 @@ impl CatalogIndex {
     ) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
         let q = query.to_tantivy(&self.fields);
-        let mut facets = FacetCollector::for_field("facet_library");
-        facets.add_facet("/library");
-        let mut formats = FacetCollector::for_field("facet_format");
-        formats.add_facet("/format");
-        let mut languages = FacetCollector::for_field("facet_language");
-        languages.add_facet("/language");
-        let mut years = FacetCollector::for_field("facet_year");
-        years.add_facet("/year");
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let (addresses, total, lib_f, fmt_f, lang_f, year_f) = match sort {
+        let (addresses, total, tally): (Vec<tantivy::DocAddress>, usize, facets::Tally) = match sort
+        {
             Sort::Relevance => {
-                let (docs, total, (a, b, c, d)) = searcher.search(
-                    &q,
-                    &(
-                        top.order_by_score(),
-                        Count,
-                        (facets, formats, languages, years),
-                    ),
-                )?;
-                (
-                    docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(),
-                    total,
-                    a,
-                    b,
-                    c,
-                    d,
-                )
+                let (docs, total, tally) =
+                    searcher.search(&q, &(top.order_by_score(), Count, FacetTally))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
             }
             Sort::YearNewest | Sort::YearOldest => {
                 let order = if sort == Sort::YearNewest {
@@ -233,40 +215,26 @@ impl CatalogIndex {
                 } else {
                     Order::Asc
                 };
-                let (docs, total, (a, b, c, d)) = searcher.search(
+                let (docs, total, tally) = searcher.search(
                     &q,
                     &(
                         top.order_by_fast_field::<i64>("year", order),
                         Count,
-                        (facets, formats, languages, years),
+                        FacetTally,
                     ),
                 )?;
-                (
-                    docs.into_iter().map(|(_, a)| a).collect(),
-                    total,
-                    a,
-                    b,
-                    c,
-                    d,
-                )
+                (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
             }
             Sort::Title => {
-                let (docs, total, (a, b, c, d)) = searcher.search(
+                let (docs, total, tally) = searcher.search(
                     &q,
                     &(
                         top.order_by_string_fast_field("sort_title", Order::Asc),
                         Count,
-                        (facets, formats, languages, years),
+                        FacetTally,
                     ),
                 )?;
-                (
-                    docs.into_iter().map(|(_, a)| a).collect(),
-                    total,
-                    a,
-                    b,
-                    c,
-                    d,
-                )
+                (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
             }
         };
         let hits = if limit == 0 {
@@ -280,24 +248,14 @@ impl CatalogIndex {
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let counts =
-            |fc: &tantivy::collector::FacetCounts, root: &str, k: usize| -> Vec<(String, u64)> {
-                let mut v: Vec<(String, u64)> = fc
-                    .top_k(root, k)
-                    .into_iter()
-                    .map(|(f, n)| (facet_leaf(f), n))
-                    .collect();
-                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                v
-            };
         Ok(SearchResults {
             total: total as u64,
             hits,
             facets: FacetCounts {
-                library: counts(&lib_f, "/library", 100),
-                format: counts(&fmt_f, "/format", 30),
-                language: counts(&lang_f, "/language", 30),
-                year: counts(&year_f, "/year", 30),
+                library: facets::top(tally.library, 100),
+                format: facets::top(tally.format, 30),
+                language: facets::top(tally.language, 30),
+                year: facets::top(tally.year, 30),
             },
         })
     }
@@ -405,13 +363,6 @@ impl CatalogIndex {
         }
         Ok(())
     }
-}
-
-fn facet_leaf(f: &Facet) -> String {
-    f.to_path()
-        .last()
-        .map(|s| s.to_string())
-        .unwrap_or_default()
 }
 
 /// The index's single writer, for one harvest's changes.

@@ -1,15 +1,15 @@
 //! The tantivy schema: keyword fields (folded text), exact identifier
-//! fields, facets that count clusters, and the stored cluster document.
+//! fields, column (fast) fields that facets count clusters on and results
+//! sort by, and the stored cluster document.
 
 use crate::doc::ClusterDoc;
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{Index, TantivyDocument, Term, schema::Facet};
+use tantivy::{Index, TantivyDocument, Term};
 
 /// The analyzer of keyword fields: words, lowercase, diacritics folded (so
 /// `Misérables` finds `miserables` and the reverse).
@@ -43,10 +43,6 @@ pub(crate) struct Fields {
     pub year: Field,
     pub sort_title: Field,
     pub holders: Field,
-    pub facet_library: Field,
-    pub facet_format: Field,
-    pub facet_language: Field,
-    pub facet_year: Field,
     pub data: Field,
 }
 
@@ -72,14 +68,10 @@ impl Fields {
             library: b.add_text_field("library", STRING | FAST),
             format: b.add_text_field("format", STRING | FAST),
             lc_class: b.add_text_field("lc_class", STRING | FAST),
-            language: b.add_text_field("language", STRING),
+            language: b.add_text_field("language", STRING | FAST),
             year: b.add_i64_field("year", INDEXED | FAST),
-            sort_title: b.add_text_field("sort_title", STRING | FAST),
+            sort_title: b.add_text_field("sort_title", FAST),
             holders: b.add_u64_field("holders", FAST),
-            facet_library: b.add_facet_field("facet_library", FacetOptions::default()),
-            facet_format: b.add_facet_field("facet_format", FacetOptions::default()),
-            facet_language: b.add_facet_field("facet_language", FacetOptions::default()),
-            facet_year: b.add_facet_field("facet_year", FacetOptions::default()),
             data: b.add_bytes_field("data", STORED),
         };
         (b.build(), fields)
@@ -135,7 +127,6 @@ impl Fields {
         libs.dedup();
         for l in &libs {
             d.add_text(self.library, l);
-            d.add_facet(self.facet_library, Facet::from_path(["library", l]));
         }
         d.add_text(self.format, &doc.format);
         if let Some(class) = doc
@@ -146,23 +137,11 @@ impl Fields {
         {
             d.add_text(self.lc_class, class.to_ascii_uppercase().to_string());
         }
-        d.add_facet(
-            self.facet_format,
-            Facet::from_path(["format", doc.format.as_str()]),
-        );
         if let Some(l) = &doc.language {
             d.add_text(self.language, l);
-            d.add_facet(
-                self.facet_language,
-                Facet::from_path(["language", l.as_str()]),
-            );
         }
         if let Some(y) = doc.year {
             d.add_i64(self.year, i64::from(y));
-            d.add_facet(
-                self.facet_year,
-                Facet::from_path(["year", y.to_string().as_str()]),
-            );
         }
         d.add_text(self.sort_title, unicat_bib::fold::fold(&doc.title));
         d.add_u64(self.holders, libs.len() as u64);

@@ -49,18 +49,16 @@ pub fn search_request(p: &Params) -> Result<SearchRequest, ApiError> {
 async fn search(
     State(state): State<AppState>,
     p: Params,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let req = search_request(&p)?;
-    let r = state.blocking(move |c| c.search(&req)).await?;
-    Ok(Json(
-        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+    let body = state.blocking(move |c| json(&c.search(&req)?)).await?;
+    Ok(json_response(body))
 }
 
 async fn holdings(
     State(state): State<AppState>,
     p: Params,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let (kind, value) = [
         ("isbn", IdentifierKind::Isbn),
         ("issn", IdentifierKind::Issn),
@@ -71,26 +69,24 @@ async fn holdings(
     .into_iter()
     .find_map(|(name, kind)| p.text(name).map(|v| (kind, v.to_string())))
     .ok_or_else(|| ApiError::bad_parameter("give one of isbn, issn, oclc, lccn or id"))?;
-    let r = state.blocking(move |c| c.holdings(kind, &value)).await?;
-    Ok(Json(
-        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+    let body = state
+        .blocking(move |c| json(&c.holdings(kind, &value)?))
+        .await?;
+    Ok(json_response(body))
 }
 
 async fn cluster(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let r = state.blocking(move |c| c.cluster(&id)).await?;
-    Ok(Json(
-        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+) -> Result<axum::response::Response, ApiError> {
+    let body = state.blocking(move |c| json(&c.cluster(&id)?)).await?;
+    Ok(json_response(body))
 }
 
 async fn lenders(
     State(state): State<AppState>,
     p: Params,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<axum::response::Response, ApiError> {
     let id = p
         .text("id")
         .ok_or_else(|| ApiError::bad_parameter("give the cluster id as id="))?
@@ -99,10 +95,10 @@ async fn lenders(
         .text("requester")
         .ok_or_else(|| ApiError::bad_parameter("give the requesting library as requester="))?
         .to_string();
-    let r = state.blocking(move |c| c.lenders(&id, &requester)).await?;
-    Ok(Json(
-        serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+    let body = state
+        .blocking(move |c| json(&c.lenders(&id, &requester)?))
+        .await?;
+    Ok(json_response(body))
 }
 
 async fn overlap(
@@ -132,4 +128,23 @@ async fn overlap_csv(State(state): State<AppState>) -> Result<axum::response::Re
         r.to_csv(),
     )
         .into_response())
+}
+
+/// Serialises an answer (on the blocking pool, where the handlers call it).
+fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, unicat_catalog::CatalogError> {
+    serde_json::to_vec(v).map_err(|e| {
+        unicat_catalog::CatalogError::new(unicat_catalog::ErrorCode::Internal, e.to_string())
+    })
+}
+
+/// A JSON body, already serialised.
+fn json_response(body: Vec<u8>) -> axum::response::Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }

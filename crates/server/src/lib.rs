@@ -93,6 +93,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The tokio runtime to serve on. Catalog work runs on the blocking pool;
+/// it is CPU-bound, so the pool is capped at a few threads per core: under
+/// load requests queue for a thread instead of each getting one (hundreds
+/// of threads would each keep an allocator heap and only add switching).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads((cores * 4).max(8))
+        .build()
+}
+
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -54,16 +54,33 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// redb's page cache for harvesting. Its default (1 GiB) would hold most of
+/// a large network's store in memory; a harvest's reads are sequential scans
+/// or point lookups, which a smaller cache serves as well.
+pub const CACHE_BYTES: usize = 128 << 20;
+
+/// The page cache for serving: searches never touch the store, only cluster
+/// details and SRU records do (point lookups), so the server keeps its
+/// memory for the index.
+pub const SERVING_CACHE_BYTES: usize = 32 << 20;
+
 impl Store {
     /// Opens (creating if needed) the store in `index_dir`. Other processes
     /// may open the same store at the same time (one write transaction at a
     /// time), so `unicat search` works while `unicat serve` runs.
     pub fn open(index_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_cache(index_dir, CACHE_BYTES)
+    }
+
+    /// Opens the store with a page cache of `cache_bytes` (see
+    /// [`CACHE_BYTES`] and [`SERVING_CACHE_BYTES`]).
+    pub fn open_with_cache(index_dir: &Path, cache_bytes: usize) -> Result<Store, StoreError> {
         std::fs::create_dir_all(index_dir)
             .map_err(|e| StoreError::Io(index_dir.to_path_buf(), e))?;
         let path = index_dir.join(STORE_FILE);
         let db = redb::Builder::new()
             .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .set_cache_size(cache_bytes)
             .create(&path)
             .map_err(|e| StoreError::open(&path, e))?;
         let store = Store { db, path };
