@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kill -9 the harvester at random moments; after each kill the record store
 # and the index must open with the last committed state, and the next harvest
-# must complete. Usage: crash-test.sh NETWORK.toml [ROUNDS]
+# must complete. Usage: [MAX_DELAY=seconds] crash-test.sh NETWORK.toml [ROUNDS]
 set -uo pipefail
 config=$1
 rounds=${2:-20}
@@ -14,7 +14,7 @@ echo "| round | killed after (s) | store and index open | clusters after the kil
 echo "|---:|---:|---|---:|---|"
 ok=0
 for i in $(seq 1 "$rounds"); do
-  delay=$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 12 }')
+  delay=$(awk -v s="$RANDOM" -v m="${MAX_DELAY:-12}" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * m }')
   "$unicat" harvest --config "$config" --full >/dev/null 2>&1 &
   pid=$!
   sleep "$delay"

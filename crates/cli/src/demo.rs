@@ -58,17 +58,6 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = args.index_dir {
         network.index_dir = dir;
     }
-    // The demo's index is disposable: one left by another version of
-    // Unicat (a different index schema) is rebuilt rather than refused.
-    if network.index_dir.join("tantivy").is_dir()
-        && unicat_index::CatalogIndex::open(&network.index_dir).is_err()
-    {
-        println!(
-            "The index in {} was built by another version of Unicat; rebuilding it.",
-            network.index_dir.display()
-        );
-        std::fs::remove_dir_all(&network.index_dir)?;
-    }
     let network = Arc::new(network);
     println!(
         "Harvesting the demo network ({} libraries) into {} …",
@@ -78,7 +67,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let runtime = unicat_server::runtime()?;
     let published = runtime.block_on(async {
         let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
-        let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir)?);
+        // An index left by another version of Unicat is rebuilt.
+        let (index, _) = unicat_index::CatalogIndex::open_or_replace(&network.index_dir)?;
+        let index = Arc::new(index);
         let (report, published) = unicat_harvest::harvest_and_publish(
             network.clone(),
             store,

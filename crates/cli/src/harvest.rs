@@ -182,7 +182,14 @@ pub fn print_publish(published: Option<&unicat_harvest::PublishReport>) {
 pub fn run(args: HarvestArgs) -> anyhow::Result<ExitCode> {
     let network = Arc::new(unicat_config::Network::load(&args.config)?);
     let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
-    let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir)?);
+    let (index, replaced) = unicat_index::CatalogIndex::open_or_replace(&network.index_dir)?;
+    if replaced {
+        eprintln!(
+            "unicat: the search index in {} was built by another version of Unicat; rebuilding it from the record store",
+            network.index_dir.display()
+        );
+    }
+    let index = Arc::new(index);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -102,7 +102,28 @@ pub struct CatalogIndex {
     path: PathBuf,
 }
 
+/// Part of the error for an index built with another schema.
+const OTHER_VERSION: &str = "it was built by another version of Unicat";
+
 impl CatalogIndex {
+    /// Opens the index for a harvest: an index built by another version of
+    /// Unicat (another schema) is derived data, so it is removed and created
+    /// empty, and the harvest then rebuilds every cluster's document from
+    /// the record store. Returns whether that happened.
+    pub fn open_or_replace(index_dir: &Path) -> Result<(CatalogIndex, bool), IndexError> {
+        match CatalogIndex::open(index_dir) {
+            Err(IndexError::Open { reason, .. }) if reason.contains(OTHER_VERSION) => {
+                let path = index_dir.join(INDEX_FOLDER);
+                std::fs::remove_dir_all(&path).map_err(|e| IndexError::Open {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+                Ok((CatalogIndex::open(index_dir)?, true))
+            }
+            other => other.map(|i| (i, false)),
+        }
+    }
+
     /// Opens (creating if needed) the index in `index_dir/tantivy`.
     pub fn open(index_dir: &Path) -> Result<CatalogIndex, IndexError> {
         let path = index_dir.join(INDEX_FOLDER);
@@ -114,9 +135,9 @@ impl CatalogIndex {
         let (schema, fields) = Fields::schema();
         let dir = MmapDirectory::open(&path).map_err(|e| open_err(e.to_string()))?;
         let index = Index::open_or_create(dir, schema).map_err(|e| match e {
-            tantivy::TantivyError::SchemaError(m) => {
-                open_err(format!("{m}; it was built by another version of Unicat: delete the folder and harvest again"))
-            }
+            tantivy::TantivyError::SchemaError(m) => open_err(format!(
+                "{m}; {OTHER_VERSION}: delete the folder and harvest again"
+            )),
             other => open_err(other.to_string()),
         })?;
         Fields::register(&index);

@@ -281,3 +281,24 @@ fn profiles_come_from_columns() {
     index.reload().unwrap();
     assert_ne!(index.generation(), g);
 }
+
+#[test]
+fn an_index_from_another_version_is_replaced_for_a_harvest() {
+    let dir = tempfile::tempdir().unwrap();
+    // An index with some other schema where ours belongs.
+    let path = dir.path().join(INDEX_FOLDER);
+    std::fs::create_dir_all(&path).unwrap();
+    let mut b = tantivy::schema::Schema::builder();
+    b.add_text_field("something_else", tantivy::schema::STRING);
+    tantivy::Index::create_in_dir(&path, b.build()).unwrap();
+    // Opening for searching refuses it and says what to do...
+    let e = CatalogIndex::open(dir.path()).err().unwrap().to_string();
+    assert!(e.contains("another version of Unicat"), "{e}");
+    // ...opening for a harvest replaces it with an empty index of ours.
+    let (index, replaced) = CatalogIndex::open_or_replace(dir.path()).unwrap();
+    assert!(replaced);
+    assert_eq!(index.count(), 0);
+    drop(index);
+    let (_, replaced) = CatalogIndex::open_or_replace(dir.path()).unwrap();
+    assert!(!replaced, "our own index is kept");
+}
