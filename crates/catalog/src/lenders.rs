@@ -81,8 +81,9 @@ fn rank(a: Availability) -> u8 {
     }
 }
 
-/// A percent-encoded KEV value.
-fn kev(s: &str) -> String {
+/// Percent-encodes everything but RFC 3986's unreserved characters: a KEV
+/// value here, a URL path segment on the pages.
+pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -105,28 +106,31 @@ pub fn openurl(doc: &ClusterDoc) -> String {
     if serial {
         parts.push(format!(
             "rft_val_fmt={}",
-            kev("info:ofi/fmt:kev:mtx:journal")
+            percent_encode("info:ofi/fmt:kev:mtx:journal")
         ));
-        parts.push(format!("rft.jtitle={}", kev(&doc.title)));
+        parts.push(format!("rft.jtitle={}", percent_encode(&doc.title)));
     } else {
-        parts.push(format!("rft_val_fmt={}", kev("info:ofi/fmt:kev:mtx:book")));
+        parts.push(format!(
+            "rft_val_fmt={}",
+            percent_encode("info:ofi/fmt:kev:mtx:book")
+        ));
         parts.push("rft.genre=book".into());
-        parts.push(format!("rft.btitle={}", kev(&doc.title)));
+        parts.push(format!("rft.btitle={}", percent_encode(&doc.title)));
     }
     for a in doc.authors.iter().take(3) {
-        parts.push(format!("rft.au={}", kev(a)));
+        parts.push(format!("rft.au={}", percent_encode(a)));
     }
     if let Some(p) = &doc.publisher {
-        parts.push(format!("rft.pub={}", kev(p)));
+        parts.push(format!("rft.pub={}", percent_encode(p)));
     }
     if let Some(p) = &doc.place {
-        parts.push(format!("rft.place={}", kev(p)));
+        parts.push(format!("rft.place={}", percent_encode(p)));
     }
     if let Some(y) = doc.year {
         parts.push(format!("rft.date={y}"));
     }
     if let Some(e) = &doc.edition {
-        parts.push(format!("rft.edition={}", kev(e)));
+        parts.push(format!("rft.edition={}", percent_encode(e)));
     }
     for i in &doc.isbns {
         parts.push(format!("rft.isbn={i}"));
@@ -135,10 +139,16 @@ pub fn openurl(doc: &ClusterDoc) -> String {
         parts.push(format!("rft.issn={i}"));
     }
     for o in &doc.oclc {
-        parts.push(format!("rft_id={}", kev(&format!("info:oclcnum/{o}"))));
+        parts.push(format!(
+            "rft_id={}",
+            percent_encode(&format!("info:oclcnum/{o}"))
+        ));
     }
     for l in &doc.lccn {
-        parts.push(format!("rft_id={}", kev(&format!("info:lccn/{l}"))));
+        parts.push(format!(
+            "rft_id={}",
+            percent_encode(&format!("info:lccn/{l}"))
+        ));
     }
     parts.join("&")
 }
@@ -311,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn openurl_is_kev() {
+    fn openurl_is_percent_encode() {
         let doc = ClusterDoc {
             id: "x".into(),
             title: "The age of innocence".into(),

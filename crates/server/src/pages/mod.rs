@@ -188,15 +188,7 @@ pub(crate) fn sentence(message: &str) -> String {
 
 /// A path segment, percent-encoded.
 pub(crate) fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    unicat_catalog::lenders::percent_encode(s)
 }
 
 /// A search URL for one query (`/?q=…`).
