@@ -22,7 +22,7 @@ use std::ops::Bound;
 use std::sync::Arc;
 use unicat_bib::{Isbn13, Issn, Lccn, OclcNumber};
 use unicat_config::Network;
-use unicat_index::CatalogIndex;
+use unicat_index::{CatalogIndex, SearchResults};
 use unicat_match::{ClusterId, Manifestation, MatchEvidence};
 use unicat_store::{MemberRef, Store};
 
@@ -93,9 +93,10 @@ pub struct Facets {
     pub year: Vec<FacetValue>,
 }
 
-/// A search's answer.
+/// A search's answer. Its results are [`ClusterDoc`]s, or with
+/// [`Catalog::search_json`] their stored JSON.
 #[derive(Clone, Debug, Serialize)]
-pub struct SearchResponse {
+pub struct SearchResponse<H = ClusterDoc> {
     /// Clusters matching.
     pub total: u64,
     /// The page.
@@ -103,7 +104,7 @@ pub struct SearchResponse {
     /// Results per page.
     pub per_page: usize,
     /// The page's clusters.
-    pub results: Vec<ClusterDoc>,
+    pub results: Vec<H>,
     /// Facet counts (clusters).
     pub facets: Facets,
 }
@@ -291,6 +292,21 @@ impl Catalog {
         self.run(&query, offset, req.per_page, req.page, req.sort)
     }
 
+    /// [`search`](Self::search) with each result as the JSON the index
+    /// stores for it, passed on without being parsed (the JSON API).
+    pub fn search_json(
+        &self,
+        req: &SearchRequest,
+    ) -> Result<SearchResponse<Box<serde_json::value::RawValue>>, CatalogError> {
+        let offset = Catalog::check_paging(req.page, req.per_page)?;
+        let query = self.request_query(req)?;
+        let r = self
+            .index
+            .search_json(&query, offset, req.per_page, req.sort)
+            .map_err(CatalogError::internal)?;
+        Ok(Catalog::response(r, req.page, req.per_page))
+    }
+
     /// Runs an already built query.
     pub fn run(
         &self,
@@ -304,12 +320,16 @@ impl Catalog {
             .index
             .search(query, offset, per_page, sort)
             .map_err(CatalogError::internal)?;
+        Ok(Catalog::response(r, page, per_page))
+    }
+
+    fn response<H>(r: SearchResults<H>, page: usize, per_page: usize) -> SearchResponse<H> {
         let conv = |v: Vec<(String, u64)>| {
             v.into_iter()
                 .map(|(value, count)| FacetValue { value, count })
                 .collect()
         };
-        Ok(SearchResponse {
+        SearchResponse {
             total: r.total,
             page,
             per_page,
@@ -320,7 +340,7 @@ impl Catalog {
                 language: conv(r.facets.language),
                 year: conv(r.facets.year),
             },
-        })
+        }
     }
 
     /// "Who holds this?": every cluster carrying the identifier, written in

@@ -4,7 +4,7 @@
 
 use crate::HarvestError;
 use crate::observer::Observer;
-use crate::process::{BATCH, process_batch};
+use crate::process::{BATCH, Ready, process_batch};
 use crate::report::{LibraryReport, RecordProblem};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -145,7 +145,9 @@ pub(crate) fn harvest_files(
 }
 
 /// Frames a stream, processes it batch by batch on rayon, and stages the
-/// good records.
+/// good records. Staging (the store's write transactions) runs on its own
+/// thread, a batch behind, so that writing one batch overlaps reading and
+/// decoding the next.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read_stream<R: BufRead>(
     input: R,
@@ -158,40 +160,63 @@ pub(crate) fn read_stream<R: BufRead>(
     count: &AtomicU64,
 ) -> Result<(), HarvestError> {
     let mut framer = Framer::new(input, format);
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            match framer.next_raw() {
-                Some(raw) => batch.push(raw),
-                None => break,
-            }
-        }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        // A read error (not a bad record) fails the library.
-        if let Some(Err(e)) = batch.last()
-            && let unicat_marc::ErrorKind::Io(reason) = &e.kind
-        {
-            return Err(HarvestError::File {
-                path: source.to_string(),
-                reason: reason.clone(),
-            });
-        }
-        for result in process_batch(&batch, format, library, source) {
-            match result {
-                Ok(ready) => {
-                    report.read += 1;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Ready>>(2);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<(), HarvestError> {
+            for batch in rx {
+                for ready in batch {
                     session.put(ready.id, ready.encoded)?;
                 }
-                Err(problem) => report.problem(problem),
             }
-        }
-        observer.progress(
-            library.id.as_str(),
-            report.read,
-            count.load(Ordering::Relaxed),
-        );
-    }
+            Ok(())
+        });
+        let read = (|| -> Result<(), HarvestError> {
+            let mut batch = Vec::with_capacity(BATCH);
+            loop {
+                batch.clear();
+                while batch.len() < BATCH {
+                    match framer.next_raw() {
+                        Some(raw) => batch.push(raw),
+                        None => break,
+                    }
+                }
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                // A read error (not a bad record) fails the library.
+                if let Some(Err(e)) = batch.last()
+                    && let unicat_marc::ErrorKind::Io(reason) = &e.kind
+                {
+                    return Err(HarvestError::File {
+                        path: source.to_string(),
+                        reason: reason.clone(),
+                    });
+                }
+                let mut ready = Vec::with_capacity(batch.len());
+                for result in process_batch(&batch, format, library, source) {
+                    match result {
+                        Ok(r) => {
+                            report.read += 1;
+                            ready.push(r);
+                        }
+                        Err(problem) => report.problem(problem),
+                    }
+                }
+                observer.progress(
+                    library.id.as_str(),
+                    report.read,
+                    count.load(Ordering::Relaxed),
+                );
+                if tx.send(ready).is_err() {
+                    // The writer stopped on an error, which join reports.
+                    return Ok(());
+                }
+            }
+        })();
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        read.and(written)
+    })
 }

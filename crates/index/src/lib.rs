@@ -23,13 +23,15 @@ pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
 pub use query::{Query, SearchField, tokens};
 pub use schema::SearchText;
 
-use facets::FacetTally;
 use schema::Fields;
+use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument,
+};
 
 /// The folder inside `index_dir`.
 pub const INDEX_FOLDER: &str = "tantivy";
@@ -83,13 +85,14 @@ pub struct FacetCounts {
     pub year: Vec<(String, u64)>,
 }
 
-/// A page of results.
+/// A page of results. Hits are [`ClusterDoc`]s, or with
+/// [`CatalogIndex::search_json`] the stored JSON of each, unparsed.
 #[derive(Clone, Debug)]
-pub struct SearchResults {
+pub struct SearchResults<H = ClusterDoc> {
     /// Clusters matching in all.
     pub total: u64,
     /// This page.
-    pub hits: Vec<ClusterDoc>,
+    pub hits: Vec<H>,
     /// Facet counts over all matches (counting clusters).
     pub facets: FacetCounts,
 }
@@ -100,7 +103,11 @@ pub struct CatalogIndex {
     reader: IndexReader,
     fields: Fields,
     path: PathBuf,
+    columns: facets::ColumnCache,
 }
+
+/// Doc-store block size of new indexes (see [`CatalogIndex::open`]).
+const DOCSTORE_BLOCK_BYTES: usize = 4096;
 
 /// Part of the error for an index built with another schema.
 const OTHER_VERSION: &str = "it was built by another version of Unicat";
@@ -134,12 +141,24 @@ impl CatalogIndex {
         std::fs::create_dir_all(&path).map_err(|e| open_err(e.to_string()))?;
         let (schema, fields) = Fields::schema();
         let dir = MmapDirectory::open(&path).map_err(|e| open_err(e.to_string()))?;
-        let index = Index::open_or_create(dir, schema).map_err(|e| match e {
-            tantivy::TantivyError::SchemaError(m) => open_err(format!(
-                "{m}; {OTHER_VERSION}: delete the folder and harvest again"
-            )),
-            other => open_err(other.to_string()),
-        })?;
+        // Small doc-store blocks: a page of results reads 20 documents at
+        // random, and each read decompresses a whole block (tantivy's
+        // default is 16 KiB, about ten cluster documents). Used when the
+        // index is created; an existing index keeps its own.
+        let settings = IndexSettings {
+            docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+            ..IndexSettings::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .open_or_create(dir)
+            .map_err(|e| match e {
+                tantivy::TantivyError::SchemaError(m) => open_err(format!(
+                    "{m}; {OTHER_VERSION}: delete the folder and harvest again"
+                )),
+                other => open_err(other.to_string()),
+            })?;
         Fields::register(&index);
         let reader = index
             .reader_builder()
@@ -151,6 +170,7 @@ impl CatalogIndex {
             reader,
             fields,
             path,
+            columns: facets::ColumnCache::default(),
         })
     }
 
@@ -205,11 +225,13 @@ impl CatalogIndex {
     }
 
     fn decode(&self, doc: &TantivyDocument) -> Result<ClusterDoc, IndexError> {
-        let bytes = doc
-            .get_first(self.fields.data)
+        serde_json::from_slice(self.data(doc)?).map_err(|e| IndexError::Corrupt(e.to_string()))
+    }
+
+    fn data<'d>(&self, doc: &'d TantivyDocument) -> Result<&'d [u8], IndexError> {
+        doc.get_first(self.fields.data)
             .and_then(|v| v.as_bytes())
-            .ok_or_else(|| IndexError::Corrupt("document without data".into()))?;
-        serde_json::from_slice(bytes).map_err(|e| IndexError::Corrupt(e.to_string()))
+            .ok_or_else(|| IndexError::Corrupt("document without data".into()))
     }
 
     /// Searches: a page of clusters, the total, and facet counts.
@@ -220,14 +242,41 @@ impl CatalogIndex {
         limit: usize,
         sort: Sort,
     ) -> Result<SearchResults, IndexError> {
+        self.search_as(query, offset, limit, sort, |d| self.decode(d))
+    }
+
+    /// [`search`](Self::search), with each hit as its stored JSON (a
+    /// [`ClusterDoc`] serialised), checked but not parsed into a struct:
+    /// for answers that only pass the documents on, such as the JSON API.
+    pub fn search_json(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<SearchResults<Box<RawValue>>, IndexError> {
+        self.search_as(query, offset, limit, sort, |d| {
+            serde_json::from_slice(self.data(d)?).map_err(|e| IndexError::Corrupt(e.to_string()))
+        })
+    }
+
+    fn search_as<H>(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+        decode: impl Fn(&TantivyDocument) -> Result<H, IndexError>,
+    ) -> Result<SearchResults<H>, IndexError> {
         let searcher = self.reader.searcher();
         let q = query.to_tantivy(&self.fields);
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let tally_of = self.columns.collector(&searcher)?;
         let (addresses, total, tally): (Vec<tantivy::DocAddress>, usize, facets::Tally) = match sort
         {
             Sort::Relevance => {
                 let (docs, total, tally) =
-                    searcher.search(&q, &(top.order_by_score(), Count, FacetTally))?;
+                    searcher.search(&q, &(top.order_by_score(), Count, tally_of))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
             }
             Sort::YearNewest | Sort::YearOldest => {
@@ -241,7 +290,7 @@ impl CatalogIndex {
                     &(
                         top.order_by_fast_field::<i64>("year", order),
                         Count,
-                        FacetTally,
+                        tally_of,
                     ),
                 )?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
@@ -252,7 +301,7 @@ impl CatalogIndex {
                     &(
                         top.order_by_string_fast_field("sort_title", Order::Asc),
                         Count,
-                        FacetTally,
+                        tally_of,
                     ),
                 )?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
@@ -265,7 +314,7 @@ impl CatalogIndex {
                 .into_iter()
                 .map(|a| {
                     let d: TantivyDocument = searcher.doc(a)?;
-                    self.decode(&d)
+                    decode(&d)
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };

@@ -90,21 +90,36 @@ impl Fields {
         if let Some(s) = &doc.subtitle {
             d.add_text(self.title, s);
         }
+        // The members' other wordings, each once: the chosen member's own
+        // words are already there (indexing them twice only costs time).
         for t in &extra.titles {
-            d.add_text(self.title, t);
+            if *t != doc.title && doc.subtitle.as_ref() != Some(t) {
+                d.add_text(self.title, t);
+            }
         }
-        for a in doc.authors.iter().chain(&extra.names) {
+        for a in &doc.authors {
             d.add_text(self.author, a);
+        }
+        for a in &extra.names {
+            if !doc.authors.contains(a) {
+                d.add_text(self.author, a);
+            }
         }
         for s in &doc.subjects {
             d.add_text(self.subject, s);
         }
-        for p in doc.publisher.iter().chain(&extra.publishers) {
+        for p in doc.publisher.iter() {
             d.add_text(self.publisher, p);
+        }
+        for p in &extra.publishers {
+            if doc.publisher.as_ref() != Some(p) {
+                d.add_text(self.publisher, p);
+            }
         }
         for n in extra
             .notes
             .iter()
+            .filter(|n| !doc.subjects.contains(n))
             .chain(&doc.series)
             .chain(doc.edition.iter())
         {

@@ -302,3 +302,48 @@ fn an_index_from_another_version_is_replaced_for_a_harvest() {
     let (_, replaced) = CatalogIndex::open_or_replace(dir.path()).unwrap();
     assert!(!replaced, "our own index is kept");
 }
+
+#[test]
+fn facet_columns_follow_new_segments_and_json_hits_match() {
+    let (_d, index) = index_with(&[doc(
+        "a1",
+        "Alpha",
+        "X",
+        2001,
+        "book",
+        &["ccpl"],
+        "9780940787087",
+    )]);
+    let r = index.search(&Query::All, 0, 10, Sort::Relevance).unwrap();
+    assert_eq!(r.facets.library, vec![("ccpl".to_string(), 1)]);
+    // A second commit adds a segment next to the one whose columns are
+    // now cached, and deletes from the first.
+    let mut up = index.update(32 << 20).unwrap();
+    up.delete("a1");
+    up.add(
+        &doc("b1", "Beta", "X", 1999, "ebook", &["evg"], "9780000000002"),
+        &SearchText::default(),
+    )
+    .unwrap();
+    up.add(
+        &doc("c1", "Gamma", "X", 2001, "book", &["evg"], "9780000000019"),
+        &SearchText::default(),
+    )
+    .unwrap();
+    up.commit().unwrap();
+    index.reload().unwrap();
+    let r = index.search(&Query::All, 0, 10, Sort::Title).unwrap();
+    assert_eq!(r.facets.library, vec![("evg".to_string(), 2)]);
+    assert_eq!(
+        r.facets.year,
+        vec![("1999".to_string(), 1), ("2001".to_string(), 1)]
+    );
+    let json = index.search_json(&Query::All, 0, 10, Sort::Title).unwrap();
+    assert_eq!(json.total, r.total);
+    assert_eq!(json.facets, r.facets);
+    assert_eq!(
+        serde_json::to_string(&json.hits).unwrap(),
+        serde_json::to_string(&r.hits).unwrap()
+    );
+    assert_eq!(ids(&r), vec!["b1", "c1"]);
+}

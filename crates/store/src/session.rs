@@ -48,8 +48,8 @@ impl Changes {
     }
 }
 
-const BATCH_RECORDS: usize = 4096;
-const BATCH_BYTES: usize = 16 << 20;
+const BATCH_RECORDS: usize = 16384;
+const BATCH_BYTES: usize = 32 << 20;
 
 /// A harvest of one library in progress. Records go to a staging table in
 /// batches (each its own transaction, so memory stays bounded);

@@ -32,8 +32,9 @@ pub fn write_record(record: &Record, out: &mut Vec<u8>) -> Result<(), WriteError
                 len,
             });
         }
-        // Writing to a Vec cannot fail.
-        let _ = write!(directory, "{}{:04}{:05}", field.tag(), len, start);
+        directory.extend_from_slice(&field.tag().0);
+        push_digits::<4>(&mut directory, len);
+        push_digits::<5>(&mut directory, start);
     }
     directory.push(FIELD_TERMINATOR);
     let base = 24 + directory.len();
@@ -42,11 +43,11 @@ pub fn write_record(record: &Record, out: &mut Vec<u8>) -> Result<(), WriteError
         return Err(WriteError::RecordTooLong(total));
     }
     let mut leader = record.leader;
-    leader.0[0..5].copy_from_slice(format!("{total:05}").as_bytes());
+    leader.0[0..5].copy_from_slice(&digits::<5>(total));
     leader.0[9] = b'a';
     leader.0[10] = b'2';
     leader.0[11] = b'2';
-    leader.0[12..17].copy_from_slice(format!("{base:05}").as_bytes());
+    leader.0[12..17].copy_from_slice(&digits::<5>(base));
     leader.0[20..24].copy_from_slice(b"4500");
     out.reserve(total);
     out.extend_from_slice(&leader.0);
@@ -54,6 +55,20 @@ pub fn write_record(record: &Record, out: &mut Vec<u8>) -> Result<(), WriteError
     out.extend_from_slice(&data);
     out.push(RECORD_TERMINATOR);
     Ok(())
+}
+
+/// `n` as exactly `N` ASCII digits, zero-padded (callers check the range).
+fn digits<const N: usize>(mut n: usize) -> [u8; N] {
+    let mut out = [b'0'; N];
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out
+}
+
+fn push_digits<const N: usize>(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&digits::<N>(n));
 }
 
 fn push_char(out: &mut Vec<u8>, c: char) {

@@ -7,6 +7,9 @@ use serde_json::Value;
 /// Decodes one MARC-in-JSON object: `{"leader": "…", "fields": [{"001":
 /// "…"}, {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "…"}]}}]}`.
 pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
+    if let Some(record) = super::fast::decode(bytes) {
+        return Ok(record);
+    }
     let value: Value = serde_json::from_slice(bytes)
         .or_else(|e| {
             // Python's json (strict=False), and so pymarc, accept raw control

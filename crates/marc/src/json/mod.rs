@@ -8,6 +8,7 @@
 //! record error and the next object still loads.
 
 mod decode;
+mod fast;
 mod frame;
 mod write;
 

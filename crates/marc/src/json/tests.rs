@@ -62,3 +62,59 @@ fn write_then_read_is_identity() {
         assert_eq!(back[1].as_ref().unwrap().fields, rec.fields);
     }
 }
+
+/// Every record both paths read: the fast one must agree with the
+/// `serde_json::Value` one exactly, and leave to it what it does not accept.
+#[test]
+fn the_fast_path_agrees_with_the_value_path() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+    let files = [
+        "labelled/lib03/records.json",
+        "labelled/lib06/records.json",
+        "data/traject/test_data.utf8.json",
+        "data/recordmanager/marc_formats/marc_in_json.json",
+    ];
+    let mut compared = 0;
+    for file in files {
+        let bytes = std::fs::read(format!("{root}/{file}")).unwrap();
+        let mut framer = Framer::new(&bytes[..]);
+        while let Some(raw) = framer.next_raw() {
+            let raw = raw.unwrap();
+            let value: serde_json::Value = serde_json::from_slice(&raw.bytes).unwrap();
+            let slow = decode::from_value(&value);
+            match (super::fast::decode(&raw.bytes), slow) {
+                (Some(fast), Ok(slow)) => assert_eq!(fast, slow, "{file}"),
+                (None, Err(_)) => {}
+                (fast, slow) => panic!("{file}: fast {fast:?}, slow {slow:?}"),
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 300, "{compared}");
+    // What the fast path leaves to the other, with the same outcome.
+    for odd in [
+        // An indicator that is not a string reads as blank.
+        r#"{"fields":[{"245":{"ind1":1,"subfields":[{"a":"T"}]}}]}"#,
+        // A repeated key: the last one wins.
+        r#"{"leader":"00000nam a2200000 a 4500","leader":"00000cam a2200000 a 4500","fields":[{"001":"x"}]}"#,
+        // Escapes, and a raw newline inside a string (pymarc reads it).
+        "{\"fields\":[{\"245\":{\"subfields\":[{\"a\":\"Caf\\u00e9\\n\"},{\"b\":\"two\nlines\"}]}}]}",
+        // A delimiter inside a subfield.
+        r#"{"fields":[{"245":{"subfields":[{"a":"bad\u001fvalue"}]}}]}"#,
+        // Two tags in one field object; a two-letter code; no fields.
+        r#"{"fields":[{"245":"a","246":"b"}]}"#,
+        r#"{"fields":[{"245":{"subfields":[{"ab":"T"}]}}]}"#,
+        r#"{"fields":[]}"#,
+    ] {
+        let via_value = serde_json::from_slice::<serde_json::Value>(odd.as_bytes())
+            .ok()
+            .map(|v| decode::from_value(&v));
+        let got = decode(odd.as_bytes(), crate::Position::default());
+        match via_value {
+            Some(Ok(expected)) => assert_eq!(got.unwrap(), expected, "{odd}"),
+            Some(Err(_)) => assert!(got.is_err(), "{odd}"),
+            // Not JSON to serde_json (the raw newline): decode repairs it.
+            None => assert!(got.is_ok(), "{odd}"),
+        }
+    }
+}

@@ -9,6 +9,7 @@ use crate::record::{
     DataField, Field, Indicators, Leader, Record, Subfield, Tag, has_xml_illegal, is_xml_illegal,
 };
 use quick_xml::events::{BytesStart, Event};
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Ctx {
@@ -45,19 +46,19 @@ pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
     Ok(record)
 }
 
-fn attr(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, ErrorKind> {
+fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Result<Option<Cow<'a, str>>, ErrorKind> {
     for a in e.attributes().with_checks(false) {
         let a = a.map_err(|err| ErrorKind::Xml(err.to_string()))?;
         if a.key.local_name().as_ref() == name {
-            // Tags, indicators and codes are short and almost never escaped.
-            let raw: &str = &a.value;
-            if !raw.contains(['&', '\t', '\n', '\r']) {
-                return Ok(Some(raw.to_string()));
+            // Tags, indicators and codes are short and almost never escaped:
+            // borrowed from the element, no copy.
+            if !a.value.contains(['&', '\t', '\n', '\r']) {
+                return Ok(Some(a.value));
             }
             let v = a
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|err| ErrorKind::Xml(err.to_string()))?;
-            return Ok(Some(v.into_owned()));
+            return Ok(Some(Cow::Owned(v.into_owned())));
         }
     }
     Ok(None)
@@ -65,7 +66,7 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Result<Option<String>, ErrorKind> {
 
 fn tag_attr(e: &BytesStart<'_>) -> Result<Tag, ErrorKind> {
     let raw = attr(e, "tag")?.ok_or_else(|| ErrorKind::BadTag("(missing)".into()))?;
-    Tag::parse(&raw).ok_or(ErrorKind::BadTag(raw))
+    Tag::parse(&raw).ok_or_else(|| ErrorKind::BadTag(raw.into_owned()))
 }
 
 fn indicator_attr(e: &BytesStart<'_>, name: &str, tag: Tag) -> Result<char, ErrorKind> {
