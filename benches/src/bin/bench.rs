@@ -344,10 +344,14 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     let mut failures = 0;
     for r in &mix {
         let t = Instant::now();
-        if catalog.search(r).is_err() {
-            failures += 1;
-        }
+        let result = catalog.search(r);
         times.push(t.elapsed());
+        if let Err(e) = result {
+            failures += 1;
+            if failures <= 5 {
+                eprintln!("refused: {:?}: {e}", r.q);
+            }
+        }
     }
     report(
         "search (titles, authors, ISBNs, library and format filters)",
