@@ -2,7 +2,6 @@
 //! decomposition, diacritics dropped, lowercase, `&` read as `and`,
 //! punctuation turned into single spaces.
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Folds text for comparison: `"Les Misérables : roman / par Victor Hugo"` →
@@ -14,6 +13,11 @@ pub fn fold(text: &str) -> String {
 }
 
 /// [`fold`] appending to a reused buffer.
+///
+/// ASCII is folded byte by byte; only other characters are decomposed
+/// (compatibility decomposition, one character at a time: the canonical
+/// reordering a whole-string NFKD would add only moves combining marks,
+/// which are dropped anyway).
 pub fn fold_into(text: &str, out: &mut String) {
     let start = out.len();
     let mut pending_space = false;
@@ -24,33 +28,37 @@ pub fn fold_into(text: &str, out: &mut String) {
         *pending = false;
         out.push(c);
     };
-    let mut chars: Box<dyn Iterator<Item = char>> = if text.is_ascii() {
-        Box::new(text.chars())
-    } else {
-        Box::new(text.nfkd())
-    };
-    for c in &mut chars {
+    let one = |c: char, out: &mut String, pending_space: &mut bool| {
         if c.is_ascii_alphanumeric() {
-            push(out, c.to_ascii_lowercase(), &mut pending_space);
+            push(out, c.to_ascii_lowercase(), pending_space);
         } else if c == '&' {
-            pending_space = true;
+            *pending_space = true;
             for a in "and".chars() {
-                push(out, a, &mut pending_space);
+                push(out, a, pending_space);
             }
-            pending_space = true;
+            *pending_space = true;
         } else if c == '\'' || c == '\u{2019}' || c == '\u{02BC}' || c == '\u{02BB}' {
             // Apostrophes and the ayn/alif modifier letters join words:
             // "children's" → "childrens", "Qur'an" → "quran".
+        } else if c.is_ascii() {
+            *pending_space = true;
         } else if is_combining_mark(c) {
         } else if c.is_alphanumeric() {
             match special_letter(c) {
-                Some(s) => s.chars().for_each(|l| push(out, l, &mut pending_space)),
-                None => c
-                    .to_lowercase()
-                    .for_each(|l| push(out, l, &mut pending_space)),
+                Some(s) => s.chars().for_each(|l| push(out, l, pending_space)),
+                None => c.to_lowercase().for_each(|l| push(out, l, pending_space)),
             }
         } else {
-            pending_space = true;
+            *pending_space = true;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            one(c, out, &mut pending_space);
+        } else {
+            unicode_normalization::char::decompose_compatible(c, |d| {
+                one(d, out, &mut pending_space)
+            });
         }
     }
 }
@@ -152,6 +160,59 @@ mod tests {
         assert_eq!(fold("ＦＵＬＬＷＩＤＴＨ ﬁ"), "fullwidth fi");
         assert_eq!(fold("Mötley Crüe"), fold("Motley Crue"));
         assert_eq!(fold("...!"), "");
+    }
+
+    /// The fold as first written: NFKD over the whole string.
+    fn fold_whole_nfkd(text: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        let mut pending = false;
+        for c in text.nfkd() {
+            let push = |l: char, out: &mut String, pending: &mut bool| {
+                if *pending && !out.is_empty() {
+                    out.push(' ');
+                }
+                *pending = false;
+                out.push(l);
+            };
+            if c.is_ascii_alphanumeric() {
+                push(c.to_ascii_lowercase(), &mut out, &mut pending);
+            } else if c == '&' {
+                pending = true;
+                "and".chars().for_each(|a| push(a, &mut out, &mut pending));
+                pending = true;
+            } else if matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '\u{02BB}')
+                || is_combining_mark(c)
+            {
+            } else if c.is_alphanumeric() {
+                match special_letter(c) {
+                    Some(s) => s.chars().for_each(|l| push(l, &mut out, &mut pending)),
+                    None => c
+                        .to_lowercase()
+                        .for_each(|l| push(l, &mut out, &mut pending)),
+                }
+            } else {
+                pending = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn folding_one_character_at_a_time_equals_whole_string_nfkd() {
+        for text in [
+            "Les Misérables : roman / par Victor Hugo",
+            "Tiếng Việt: ngữ pháp và chính tả", // stacked diacritics
+            "Ｆｕｌｌｗｉｄｔｈ ﬁnance ½ Ⅻ ㎏", // compatibility forms
+            "한국어 문법 — 조선말",
+            "Ελληνικά · Ἀριστοτέλης",
+            "Dostoevskiĭ, Fedor Mikhaĭlovich, 1821-1881",
+            "A\u{0301}\u{0323}b c\u{0327}\u{0301} Æsop ß Łódź Þór",
+            "Qur\u{2019}an & ḥadīth",
+            "e\u{0301}\u{0301}\u{0301}",
+        ] {
+            assert_eq!(fold(text), fold_whole_nfkd(text), "{text}");
+        }
     }
 
     #[test]

@@ -66,8 +66,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     let runtime = unicat_server::runtime()?;
     let published = runtime.block_on(async {
-        let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
-        // An index left by another version of Unicat is rebuilt.
+        // A store or index left by another version of Unicat is rebuilt.
+        let (store, _) = unicat_store::Store::open_or_replace(&network.index_dir)?;
+        let store = Arc::new(store);
         let (index, _) = unicat_index::CatalogIndex::open_or_replace(&network.index_dir)?;
         let index = Arc::new(index);
         let (report, published) = unicat_harvest::harvest_and_publish(

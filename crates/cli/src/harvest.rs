@@ -181,7 +181,17 @@ pub fn print_publish(published: Option<&unicat_harvest::PublishReport>) {
 
 pub fn run(args: HarvestArgs) -> anyhow::Result<ExitCode> {
     let network = Arc::new(unicat_config::Network::load(&args.config)?);
-    let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
+    let (store, store_replaced) = unicat_store::Store::open_or_replace(&network.index_dir)?;
+    let mut args = args;
+    if store_replaced {
+        eprintln!(
+            "unicat: the record store in {} was written by another version of Unicat; it was replaced and every library is harvested in full",
+            network.index_dir.display()
+        );
+        args.libraries.clear();
+        args.full = true;
+    }
+    let store = Arc::new(store);
     let (index, replaced) = unicat_index::CatalogIndex::open_or_replace(&network.index_dir)?;
     if replaced {
         eprintln!(

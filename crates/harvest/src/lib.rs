@@ -29,7 +29,7 @@ mod report;
 pub use error::HarvestError;
 pub use observer::{LogObserver, Observer};
 pub use publish::{cluster_document, publish};
-pub use recluster::{ClusterUpdate, recluster};
+pub use recluster::{ClusterUpdate, recluster, write_clusters};
 pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem};
 
 use futures::StreamExt;
@@ -172,7 +172,16 @@ pub async fn harvest_and_publish(
         let clusters = recluster(&store, &changes, full || index_empty)?;
         let cluster_time = started.elapsed();
         let started = Instant::now();
-        let documents = publish(&network, &store, &index, &clusters)?;
+        // The assignments are written while the documents are built; the
+        // index commits only once they are in the store.
+        let documents = std::thread::scope(|scope| {
+            let written = scope.spawn(|| write_clusters(&store, &clusters));
+            publish(&network, &store, &index, &clusters, || {
+                written
+                    .join()
+                    .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))?
+            })
+        })?;
         Ok(Some(PublishReport {
             clusters,
             documents,

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use unicat_config::Network;
 use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, SearchText};
 use unicat_match::ClusterId;
-use unicat_store::{Snapshot, Store, StoredRecord};
+use unicat_store::{Description, Snapshot, Store};
 
 /// Builds one cluster's document from the store.
 pub fn cluster_document(
@@ -16,10 +16,10 @@ pub fn cluster_document(
     id: u64,
     members: &[unicat_store::MemberRef],
 ) -> Result<Option<(ClusterDoc, SearchText)>, HarvestError> {
-    let mut records: Vec<(&unicat_store::MemberRef, StoredRecord)> =
+    let mut records: Vec<(&unicat_store::MemberRef, Description)> =
         Vec::with_capacity(members.len());
     for m in members {
-        if let Some(r) = snapshot.record(&m.library, &m.record_id)? {
+        if let Some(r) = snapshot.description(&m.library, &m.record_id)? {
             records.push((m, r));
         }
     }
@@ -50,13 +50,15 @@ pub fn cluster_document(
 /// A cluster's document, or None when none of its members is in the store.
 type Built = Result<Option<(ClusterDoc, SearchText)>, HarvestError>;
 
-/// Applies a cluster update to the index and commits. Returns the number of
-/// documents written.
+/// Applies a cluster update to the index and commits, once `before_commit`
+/// says so (an error from it leaves the index as it was). Returns the
+/// number of documents written.
 pub fn publish(
     network: &Network,
     store: &Store,
     index: &CatalogIndex,
     update: &ClusterUpdate,
+    before_commit: impl FnOnce() -> Result<(), HarvestError>,
 ) -> Result<u64, HarvestError> {
     let mut writer = index
         .update(network.harvest.index_memory)
@@ -107,6 +109,7 @@ pub fn publish(
         }
         Ok(())
     })?;
+    before_commit()?;
     writer
         .commit()
         .map_err(|e| HarvestError::Index(e.to_string()))?;

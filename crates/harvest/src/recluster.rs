@@ -34,43 +34,59 @@ pub struct ClusterUpdate {
 }
 
 /// Every record's matching view, in a fixed order (library, record id).
+/// Views are stored with each record at harvest time, so this reads a few
+/// hundred bytes per record and decodes them on rayon a batch at a time.
 pub(crate) fn load_manifestations(
     store: &Store,
 ) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
+    const BATCH: usize = 8192;
     let mut refs = Vec::new();
     let mut ms = Vec::new();
     for library in store.libraries()? {
-        let mut batch: Vec<(String, Vec<u8>)> = Vec::with_capacity(4096);
-        let flush = |batch: &mut Vec<(String, Vec<u8>)>,
+        let library: std::sync::Arc<str> = library.into();
+        let mut ids: Vec<String> = Vec::with_capacity(BATCH);
+        let mut values: Vec<u8> = Vec::new();
+        let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
+        let flush = |ids: &mut Vec<String>,
+                     values: &mut Vec<u8>,
+                     ends: &mut Vec<usize>,
                      refs: &mut Vec<MemberRef>,
                      ms: &mut Vec<Manifestation>|
          -> Result<(), HarvestError> {
-            let decoded: Vec<Result<Manifestation, String>> = batch
-                .par_iter()
-                .map(|(_, bytes)| {
-                    StoredRecord::decode(bytes).map(|r| Manifestation::from_bib(&r.bib))
+            let decoded: Vec<Result<Manifestation, String>> = (0..ends.len())
+                .into_par_iter()
+                .map(|i| {
+                    let start = if i == 0 { 0 } else { ends[i - 1] };
+                    StoredRecord::decode_view(&values[start..ends[i]])
                 })
                 .collect();
-            for ((id, _), m) in batch.drain(..).zip(decoded) {
+            for (id, m) in ids.drain(..).zip(decoded) {
                 let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
-                    library: library.clone(),
+                    library: library.to_string(),
                     record_id: id.clone(),
                     reason,
                 })?;
-                refs.push(MemberRef::new(&library, &id));
+                refs.push(MemberRef {
+                    library: library.to_string(),
+                    record_id: id,
+                });
                 ms.push(m);
             }
+            values.clear();
+            ends.clear();
             Ok(())
         };
         store.for_each_encoded(&library, |id, bytes| {
-            batch.push((id.to_string(), bytes.to_vec()));
-            if batch.len() >= 4096 {
-                flush(&mut batch, &mut refs, &mut ms)
+            ids.push(id.to_string());
+            values.extend_from_slice(StoredRecord::view_prefix(bytes));
+            ends.push(values.len());
+            if ids.len() >= BATCH {
+                flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)
                     .map_err(|e| unicat_store::StoreError::Db(e.to_string()))?;
             }
             Ok(())
         })?;
-        flush(&mut batch, &mut refs, &mut ms)?;
+        flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)?;
     }
     Ok((refs, ms))
 }
@@ -82,7 +98,9 @@ pub fn recluster(
     changes: &[(String, Changes)],
     full: bool,
 ) -> Result<ClusterUpdate, HarvestError> {
+    let t = std::time::Instant::now();
     let (refs, ms) = load_manifestations(store)?;
+    tracing::debug!(elapsed = ?t.elapsed(), records = ms.len(), "matching views loaded");
     let pos: HashMap<&MemberRef, u32> = refs
         .iter()
         .enumerate()
@@ -123,7 +141,9 @@ pub fn recluster(
             }
         }
     }
+    let t = std::time::Instant::now();
     let index = KeyIndex::build(&ms);
+    tracing::debug!(elapsed = ?t.elapsed(), "key index built");
     let mut clustering = Clustering::new(&ms, &index);
     let mut fixed_entries: HashMap<u64, &ClusterEntry> = HashMap::new();
     for (id, e) in &old {
@@ -143,8 +163,11 @@ pub fn recluster(
     }
     let mut order: Vec<u32> = pending.iter().copied().collect();
     order.sort_unstable();
+    let t = std::time::Instant::now();
     clustering.assign(&order);
     let built = clustering.finish();
+    tracing::debug!(elapsed = ?t.elapsed(), "records placed");
+    let t = std::time::Instant::now();
 
     let mut used: HashSet<u64> = fixed_entries.keys().copied().collect();
     // Ids of old clusters that are not reopened stay theirs.
@@ -153,48 +176,25 @@ pub fn recluster(
         .map(|(id, _)| *id)
         .filter(|id| !affected.contains(id))
         .collect();
-    let mut upserted: Vec<(u64, ClusterEntry)> = Vec::new();
-    for cluster in built {
-        let entry_of = |members: &[u32], joins: &[unicat_match::Join<u32>]| {
-            let at: HashMap<u32, u32> = members
+    // Ids are chosen in order (a reused id is taken once); the entries,
+    // which copy every member's reference, are then written on rayon.
+    let entry_of = |members: &[u32], joins: &[unicat_match::Join<u32>]| {
+        let at = |r: u32| members.iter().position(|&m| m == r).map(|i| i as u32);
+        ClusterEntry {
+            members: members.iter().map(|&m| refs[m as usize].clone()).collect(),
+            joins: joins
                 .iter()
-                .enumerate()
-                .map(|(i, m)| (*m, i as u32))
-                .collect();
-            ClusterEntry {
-                members: members.iter().map(|&m| refs[m as usize].clone()).collect(),
-                joins: joins
-                    .iter()
-                    .filter_map(|j| Some((*at.get(&j.record)?, *at.get(&j.with)?)))
-                    .collect(),
-            }
-        };
+                .filter_map(|j| Some((at(j.record)?, at(j.with)?)))
+                .collect(),
+        }
+    };
+    let mut chosen: Vec<(u64, &unicat_match::ClusterBuild)> = Vec::new();
+    for cluster in &built {
         match cluster.existing {
             Some(id) => {
-                if cluster.joins.is_empty() {
-                    continue; // untouched
-                }
-                let old_entry = fixed_entries[&id];
-                let mut entry = entry_of(&cluster.members, &cluster.joins);
-                // Keep the joins recorded before this run.
-                let shift: HashMap<&MemberRef, u32> = entry
-                    .members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (m, i as u32))
-                    .collect();
-                let mut joins: Vec<(u32, u32)> = old_entry
-                    .joins
-                    .iter()
-                    .filter_map(|(a, b)| {
-                        let a = shift.get(old_entry.members.get(*a as usize)?)?;
-                        let b = shift.get(old_entry.members.get(*b as usize)?)?;
-                        Some((*a, *b))
-                    })
-                    .collect();
-                joins.extend(entry.joins);
-                entry.joins = joins;
-                upserted.push((id, entry));
+                if !cluster.joins.is_empty() {
+                    chosen.push((id, cluster));
+                } // else untouched
             }
             None => {
                 // Reuse the old id it shares most members with.
@@ -228,18 +228,49 @@ pub fn recluster(
                     }
                 };
                 used.insert(id);
-                upserted.push((id, entry_of(&cluster.members, &cluster.joins)));
+                chosen.push((id, cluster));
             }
         }
     }
+    let upserted: Vec<(u64, ClusterEntry)> = chosen
+        .par_iter()
+        .map(|&(id, cluster)| {
+            let mut entry = entry_of(&cluster.members, &cluster.joins);
+            if cluster.existing.is_some() {
+                // Keep the joins recorded before this run.
+                let old_entry = fixed_entries[&id];
+                let shift: HashMap<&MemberRef, u32> = entry
+                    .members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (m, i as u32))
+                    .collect();
+                let mut joins: Vec<(u32, u32)> = old_entry
+                    .joins
+                    .iter()
+                    .filter_map(|(a, b)| {
+                        let a = shift.get(old_entry.members.get(*a as usize)?)?;
+                        let b = shift.get(old_entry.members.get(*b as usize)?)?;
+                        Some((*a, *b))
+                    })
+                    .collect();
+                joins.extend(entry.joins);
+                entry.joins = joins;
+            }
+            (id, entry)
+        })
+        .collect();
     let reused: HashSet<u64> = upserted.iter().map(|(id, _)| *id).collect();
     let removed: Vec<u64> = affected
         .iter()
         .copied()
         .filter(|id| !reused.contains(id))
         .collect();
-    store.apply_clusters(&removed, &upserted)?;
-    let total = store.cluster_count()?;
+    tracing::debug!(elapsed = ?t.elapsed(), "cluster entries built");
+    // Old clusters not reopened, and the clusters written that are not one
+    // of them.
+    let total =
+        kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
     Ok(ClusterUpdate {
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
         entries: upserted,
@@ -249,4 +280,16 @@ pub fn recluster(
         placed: order.len() as u64,
         full,
     })
+}
+
+/// Writes a re-clustering to the store, in one transaction.
+pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), HarvestError> {
+    let t = std::time::Instant::now();
+    if update.full {
+        store.replace_clusters(&update.entries)?;
+    } else {
+        store.apply_clusters(&update.removed, &update.entries)?;
+    }
+    tracing::debug!(elapsed = ?t.elapsed(), "clusters written");
+    Ok(())
 }

@@ -11,21 +11,24 @@
 //! and a re-clustering after a harvest (only the records whose clusters the
 //! harvest touched, with every other cluster fixed but open to joiners).
 
-use crate::decide::{compatible, explain, passes};
-use crate::evidence::{MatchEvidence, SharedKey};
+use crate::decide::{compatible, passes};
+use crate::evidence::SharedKey;
 use crate::features::Manifestation;
-use crate::keys::KeyIndex;
+use crate::keys::{Candidate, KeyIndex};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
-/// Why a record is in its cluster: the member it matched and the evidence.
+/// Why a record is in its cluster: the member it matched and the keys they
+/// share. The guards' verdicts are not kept (they would cost a kilobyte a
+/// join); [`compare`](crate::compare) gives them again when asked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Join<R> {
     /// The record that joined.
     pub record: R,
     /// The member it matched.
     pub with: R,
-    /// Shared keys and guard verdicts.
-    pub evidence: MatchEvidence,
+    /// The usable keys they share.
+    pub keys: Vec<SharedKey>,
 }
 
 impl<R> Join<R> {
@@ -34,7 +37,7 @@ impl<R> Join<R> {
         Join {
             record: f(self.record),
             with: f(self.with),
-            evidence: self.evidence,
+            keys: self.keys,
         }
     }
 }
@@ -56,10 +59,16 @@ pub struct ClusterBuild {
 type Score = (u8, usize, std::cmp::Reverse<u32>);
 
 /// Assigns records to clusters.
+///
+/// Records that share no usable key, directly or through a chain of other
+/// records and fixed clusters, can never meet: placing one cannot change
+/// where the other goes. So [`assign`](Self::assign) splits the records
+/// into such groups and places each group on rayon, in the given order
+/// within it; the result is the same as placing every record in one loop.
 pub struct Clustering<'a> {
     records: &'a [Manifestation],
     index: &'a KeyIndex,
-    label: Vec<Option<u32>>,
+    fixed: Vec<(u64, Vec<u32>)>,
     clusters: Vec<ClusterBuild>,
 }
 
@@ -69,110 +78,281 @@ impl<'a> Clustering<'a> {
         Clustering {
             records,
             index,
-            label: vec![None; records.len()],
+            fixed: Vec::new(),
             clusters: Vec::new(),
         }
     }
 
-    /// Adds a cluster that stays as it is (it may gain members).
+    /// Adds a cluster that stays as it is (it may gain members). Call
+    /// before [`assign`](Self::assign).
     pub fn add_fixed(&mut self, id: u64, members: Vec<u32>) {
-        let label = self.clusters.len() as u32;
-        for &m in &members {
-            if let Some(slot) = self.label.get_mut(m as usize) {
-                *slot = Some(label);
-            }
-        }
-        self.clusters.push(ClusterBuild {
-            members,
-            joins: Vec::new(),
-            existing: Some(id),
-        });
+        self.fixed.push((id, members));
     }
 
-    /// Places each record, in the given order.
+    /// Places each record, in the given order (once, after the fixed
+    /// clusters are added).
     pub fn assign(&mut self, order: &[u32]) {
-        for &r in order {
-            self.place(r);
-        }
-    }
-
-    fn place(&mut self, r: u32) {
-        let rec = &self.records[r as usize];
-        let candidates = self.index.candidates(rec);
-        // Best joinable cluster: (key strength, size, -label), and the
-        // member matched with its keys.
-        let mut best: Option<(Score, u32, Vec<SharedKey>)> = None;
-        let mut seen_labels: Vec<u32> = Vec::new();
-        for (&c, _) in candidates.iter() {
-            if c == r {
-                continue;
+        use rayon::prelude::*;
+        let n = self.records.len();
+        // Groups: records linked by a usable key or a fixed cluster.
+        let mut groups = UnionFind::new(n);
+        self.index.for_each_link(|a, b| groups.union(a, b));
+        for (_, members) in &self.fixed {
+            for w in members.windows(2) {
+                groups.union(w[0], w[1]);
             }
-            let Some(label) = self.label[c as usize] else {
+        }
+        // Each group's work: its fixed clusters (in the order added) and its
+        // records to place (in the given order).
+        let mut group_of: HashMap<u32, usize> = HashMap::new();
+        let mut work: Vec<Group> = Vec::new();
+        let mut slot = |root: u32, work: &mut Vec<Group>| -> usize {
+            *group_of.entry(root).or_insert_with(|| {
+                work.push(Group::default());
+                work.len() - 1
+            })
+        };
+        for (f, (_, members)) in self.fixed.iter().enumerate() {
+            let Some(&first) = members.first() else {
                 continue;
             };
-            if seen_labels.contains(&label) {
+            let g = slot(groups.find(first), &mut work);
+            work[g].fixed.push(f as u32);
+        }
+        for (at, &r) in order.iter().enumerate() {
+            let g = slot(groups.find(r), &mut work);
+            work[g].order.push((at as u32, r));
+        }
+        let placed: Vec<Vec<(Origin, ClusterBuild)>> = work
+            .par_iter()
+            .map_init(
+                || (vec![u32::MAX; 0], Vec::new()),
+                |(label, scratch), group| self.place_group(group, label, scratch),
+            )
+            .collect();
+        // Back to one list: fixed clusters in the order added, then new ones
+        // in the order their founders were placed.
+        let mut fixed: Vec<Option<ClusterBuild>> = vec![None; self.fixed.len()];
+        let mut new: Vec<(u32, ClusterBuild)> = Vec::new();
+        for (origin, c) in placed.into_iter().flatten() {
+            match origin {
+                Origin::Fixed(f) => fixed[f as usize] = Some(c),
+                Origin::New(at) => new.push((at, c)),
+            }
+        }
+        new.sort_unstable_by_key(|(at, _)| *at);
+        self.clusters = fixed
+            .into_iter()
+            .zip(&self.fixed)
+            .map(|(c, (id, members))| {
+                c.unwrap_or_else(|| ClusterBuild {
+                    members: members.clone(),
+                    joins: Vec::new(),
+                    existing: Some(*id),
+                })
+            })
+            .chain(new.into_iter().map(|(_, c)| c))
+            .collect();
+    }
+
+    /// Places one group's records. `label` maps a record to its cluster in
+    /// this group (grown on demand, reset after).
+    fn place_group(
+        &self,
+        group: &Group,
+        label: &mut Vec<u32>,
+        scratch: &mut Vec<Candidate>,
+    ) -> Vec<(Origin, ClusterBuild)> {
+        let mut local = Local {
+            clusters: Vec::with_capacity(group.fixed.len() + group.order.len()),
+            origin: Vec::with_capacity(group.fixed.len() + group.order.len()),
+            labelled: Vec::new(),
+        };
+        let set = |label: &mut Vec<u32>, labelled: &mut Vec<u32>, r: u32, l: u32| {
+            if label.len() <= r as usize {
+                label.resize(self.records.len(), u32::MAX);
+            }
+            label[r as usize] = l;
+            labelled.push(r);
+        };
+        for &f in &group.fixed {
+            let (id, members) = &self.fixed[f as usize];
+            let l = local.clusters.len() as u32;
+            for &m in members {
+                set(label, &mut local.labelled, m, l);
+            }
+            local.clusters.push(ClusterBuild {
+                members: members.clone(),
+                joins: Vec::new(),
+                existing: Some(*id),
+            });
+            local.origin.push(Origin::Fixed(f));
+        }
+        for &(at, r) in &group.order {
+            let l = self.place(r, label, &local.clusters, scratch);
+            let l = match l {
+                Some((l, join)) => {
+                    let cluster = &mut local.clusters[l as usize];
+                    cluster.members.push(r);
+                    cluster.joins.push(join);
+                    l
+                }
+                None => {
+                    local.clusters.push(ClusterBuild {
+                        members: vec![r],
+                        joins: Vec::new(),
+                        existing: None,
+                    });
+                    local.origin.push(Origin::New(at));
+                    local.clusters.len() as u32 - 1
+                }
+            };
+            set(label, &mut local.labelled, r, l);
+        }
+        for r in local.labelled {
+            label[r as usize] = u32::MAX;
+        }
+        local.origin.into_iter().zip(local.clusters).collect()
+    }
+
+    /// Where record `r` goes: the best cluster it may join and how, or None
+    /// for a cluster of its own.
+    fn place(
+        &self,
+        r: u32,
+        label: &[u32],
+        clusters: &[ClusterBuild],
+        candidates: &mut Vec<Candidate>,
+    ) -> Option<(u32, Join<u32>)> {
+        let rec = &self.records[r as usize];
+        self.index.candidates(r, candidates);
+        let kinds_of = |m: u32| {
+            candidates
+                .binary_search_by_key(&m, |c| c.record)
+                .ok()
+                .map(|i| candidates[i])
+        };
+        let label_of = |c: u32| label.get(c as usize).copied().filter(|&l| l != u32::MAX);
+        // Best joinable cluster: (key strength, size, -label), and the
+        // member matched.
+        let mut best: Option<(Score, u32)> = None;
+        let mut seen_labels: Vec<u32> = Vec::new();
+        for c in candidates.iter() {
+            if c.record == r {
                 continue;
             }
-            seen_labels.push(label);
-            let cluster = &self.clusters[label as usize];
+            let Some(l) = label_of(c.record) else {
+                continue;
+            };
+            if seen_labels.contains(&l) {
+                continue;
+            }
+            seen_labels.push(l);
+            let cluster = &clusters[l as usize];
             // The member that shares the strongest key and passes.
-            let mut anchor: Option<(u8, u32, &Vec<SharedKey>)> = None;
+            let mut anchor: Option<(u8, u32)> = None;
             for &m in &cluster.members {
-                if let Some(keys) = candidates.get(&m) {
-                    let strength = keys.iter().map(SharedKey::strength).max().unwrap_or(0);
-                    if anchor.as_ref().is_none_or(|(s, _, _)| strength > *s)
-                        && passes(rec, &self.records[m as usize], keys)
+                if let Some(k) = kinds_of(m) {
+                    let strength = k.strength();
+                    if anchor.is_none_or(|(s, _)| strength > s)
+                        && compatible(rec, &self.records[m as usize], k.strong())
                     {
-                        anchor = Some((strength, m, keys));
+                        anchor = Some((strength, m));
                     }
                 }
             }
-            let Some((strength, with, keys)) = anchor else {
+            let Some((strength, with)) = anchor else {
                 continue;
             };
             // Complete linkage: no veto against any member.
             let all_ok = cluster.members.iter().all(|&m| {
                 m == with || {
-                    let strong = candidates
-                        .get(&m)
-                        .is_some_and(|k| k.iter().any(SharedKey::is_identifier));
+                    let strong = kinds_of(m).is_some_and(|k| k.strong());
                     compatible(rec, &self.records[m as usize], strong)
                 }
             });
             if !all_ok {
                 continue;
             }
-            let score = (strength, cluster.members.len(), std::cmp::Reverse(label));
-            if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                best = Some((score, with, keys.clone()));
+            let score = (strength, cluster.members.len(), std::cmp::Reverse(l));
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, with));
             }
         }
-        match best {
-            Some(((_, _, std::cmp::Reverse(label)), with, keys)) => {
-                let evidence = explain(rec, &self.records[with as usize], &keys);
-                let cluster = &mut self.clusters[label as usize];
-                cluster.members.push(r);
-                cluster.joins.push(Join {
-                    record: r,
-                    with,
-                    evidence,
-                });
-                self.label[r as usize] = Some(label);
-            }
-            None => {
-                self.label[r as usize] = Some(self.clusters.len() as u32);
-                self.clusters.push(ClusterBuild {
-                    members: vec![r],
-                    joins: Vec::new(),
-                    existing: None,
-                });
-            }
+        let ((_, _, std::cmp::Reverse(l)), with) = best?;
+        let with_rec = &self.records[with as usize];
+        let keys = self.index.shared(rec, with_rec);
+        // Only a 64-bit hash collision could bring a pair with no real key
+        // this far: it does not join.
+        if keys.is_empty() {
+            return None;
         }
+        debug_assert!(passes(rec, with_rec, &keys));
+        Some((
+            l,
+            Join {
+                record: r,
+                with,
+                keys,
+            },
+        ))
     }
 
     /// The clusters: fixed ones first (in the order added), then new ones.
     pub fn finish(self) -> Vec<ClusterBuild> {
         self.clusters
+    }
+}
+
+/// One group's work.
+#[derive(Default)]
+struct Group {
+    /// Fixed clusters, by index into `Clustering::fixed`.
+    fixed: Vec<u32>,
+    /// Records to place: (position in the order, record).
+    order: Vec<(u32, u32)>,
+}
+
+/// Where a cluster of a group came from.
+#[derive(Clone, Copy)]
+enum Origin {
+    Fixed(u32),
+    /// Founded by the record at this position of the order.
+    New(u32),
+}
+
+struct Local {
+    clusters: Vec<ClusterBuild>,
+    origin: Vec<Origin>,
+    labelled: Vec<u32>,
+}
+
+/// Disjoint sets of records, with path halving.
+struct UnionFind {
+    parent: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+        }
+    }
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+    fn union(&mut self, a: u32, b: u32) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            // The smaller root wins: deterministic.
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            self.parent[hi as usize] = lo;
+        }
     }
 }
 

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use unicat_bib::fold::{fold, strip_leading_article, strip_nonfiling};
 use unicat_bib::{BibRecord, Isbn13, Issn, Lccn, MaterialFormat, OclcNumber};
 
+/// The version of [`Manifestation::from_bib`]: the record store keeps each
+/// record's view and recomputes those written under another version. Bump
+/// it whenever `from_bib`, or anything it calls, would give another result.
+pub const VIEW_VERSION: u8 = 1;
+
 /// The matching view of one library record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifestation {

@@ -53,84 +53,382 @@ pub fn shared(a: &Manifestation, b: &Manifestation) -> Vec<SharedKey> {
     keys(a).into_iter().filter(|k| kb.contains(k)).collect()
 }
 
-/// A key's records, or the reason it stopped being a key.
-#[derive(Debug)]
-pub(crate) enum Bucket {
-    Records(Vec<u32>),
-    /// Too many unrelated records carry it (a set ISBN, a reused ISBN, a
-    /// common title): it identifies nothing.
-    Stopped,
-}
-
 /// An identifier on more records than this is no longer used as a key.
 pub const MAX_BUCKET: usize = 64;
 /// An identifier on records with this many different titles is no longer
 /// used as a key.
 pub const MAX_TITLES_PER_IDENTIFIER: usize = 3;
 
+/// Feeds bytes to a hasher as one stream (`Hasher::write` pieces hash like
+/// their concatenation), so a key hashes the same whether it is built from
+/// a record's fields or read from its [`SharedKey`] text.
+struct Feed(std::hash::DefaultHasher);
+
+impl std::fmt::Write for Feed {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+use std::hash::Hasher;
+
+impl Feed {
+    fn new(strength: u8) -> Feed {
+        let mut h = std::hash::DefaultHasher::new();
+        h.write_u8(strength);
+        Feed(h)
+    }
+    fn text(mut self, parts: &[&str]) -> u64 {
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                self.0.write(b"|");
+            }
+            self.0.write(p.as_bytes());
+        }
+        self.0.finish()
+    }
+    fn display(mut self, v: impl std::fmt::Display) -> u64 {
+        use std::fmt::Write;
+        let _ = write!(self, "{v}");
+        self.0.finish()
+    }
+}
+
+/// A key reduced to 64 bits (SipHash), with its strength (which kind of
+/// key it is, see [`SharedKey::strength`]).
+pub(crate) type KeyHash = (u64, u8);
+
+/// The hash of a key, as [`hash_keys`] computes it from a record.
+pub fn hash_key(k: &SharedKey) -> u64 {
+    let f = Feed::new(k.strength());
+    match k {
+        SharedKey::Oclc(n) => f.display(n),
+        SharedKey::Isbn(v)
+        | SharedKey::Lccn(v)
+        | SharedKey::Issn(v)
+        | SharedKey::TitleAuthor(v)
+        | SharedKey::TitleYear(v) => f.text(&[v]),
+    }
+}
+
+/// The hashes of [`keys`], without building their text.
+pub(crate) fn hash_keys(m: &Manifestation, out: &mut Vec<KeyHash>) {
+    out.extend(m.oclc.iter().map(|o| (Feed::new(6).display(o.value()), 6)));
+    out.extend(m.isbns.iter().map(|(i, _)| (Feed::new(5).display(i), 5)));
+    if let Some(l) = &m.lccn {
+        out.push((Feed::new(4).text(&[l.as_str()]), 4));
+    }
+    out.extend(m.issns.iter().map(|i| (Feed::new(3).display(i), 3)));
+    let mut year_buf = [0u8; 5];
+    let year = match m.year {
+        Some(y) => {
+            use std::io::Write;
+            let mut w = &mut year_buf[..];
+            let _ = write!(w, "{y}");
+            let n = 5 - w.len();
+            std::str::from_utf8(&year_buf[..n]).unwrap_or("")
+        }
+        None => "",
+    };
+    let mut words = m.title.split(' ').filter(|w| !w.is_empty());
+    match &m.author {
+        Some(a) => {
+            if let Some(t) = words.next() {
+                out.push((Feed::new(2).text(&[t, a, year]), 2));
+            }
+        }
+        None if m.year.is_some() => match (words.next(), words.next()) {
+            (Some(t1), Some(t2)) => {
+                let mut f = Feed::new(1);
+                f.0.write(t1.as_bytes());
+                f.0.write(b" ");
+                out.push((f.text(&[t2, year]), 1));
+            }
+            (Some(t1), None) => out.push((Feed::new(1).text(&[t1, year]), 1)),
+            _ => {}
+        },
+        None => {}
+    }
+}
+
+/// The hash of a title's first three words (to count different titles).
+fn title3_hash(title: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for w in title.split(' ').filter(|w| !w.is_empty()).take(3) {
+        h.write(w.as_bytes());
+        h.write_u8(0xFF);
+    }
+    h.finish()
+}
+
+/// A usable key's records: a range of [`KeyIndex::entries`].
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    start: u32,
+    len: u32,
+    stopped: bool,
+}
+
+type IdentityMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<IdentityHasher>>;
+
+/// The keys are SipHash values already: no need to hash them again.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// Records by key, over a whole set of records.
+///
+/// Keys are kept as 64-bit hashes in one sorted array (no key text, no
+/// allocation per key). A hash collision can only add a candidate, never
+/// merge one: the pair must still pass every guard, and the clustering
+/// checks that a join shares a real key (see [`KeyIndex::shared`]).
 pub struct KeyIndex {
-    pub(crate) buckets: HashMap<SharedKey, Bucket>,
+    /// (key, record), sorted: each key's records are a run.
+    entries: Vec<(u64, u32)>,
+    buckets: IdentityMap<Bucket>,
+    /// Each record's keys: `record_keys[key_start[i]..key_start[i + 1]]`.
+    record_keys: Vec<KeyHash>,
+    key_start: Vec<u32>,
     /// Identifier keys that were stopped, for the evidence.
     pub stopped: Vec<SharedKey>,
 }
 
+/// A record that shares a usable key with the one being placed, and which
+/// kinds of key they share (bit `1 << strength`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Candidate {
+    pub record: u32,
+    pub kinds: u8,
+}
+
+impl Candidate {
+    /// The strongest kind of key shared.
+    pub fn strength(&self) -> u8 {
+        7 - self.kinds.leading_zeros() as u8
+    }
+    /// True when an identifier (not a title key) is shared.
+    pub fn strong(&self) -> bool {
+        self.kinds & !0b111 != 0
+    }
+}
+
 impl KeyIndex {
     /// Indexes records by their keys, then stops identifiers that many
-    /// unrelated records carry.
+    /// unrelated records carry. Keys are computed on rayon.
     pub fn build(records: &[Manifestation]) -> KeyIndex {
-        let mut buckets: HashMap<SharedKey, Vec<u32>> = HashMap::with_capacity(records.len() * 3);
-        for (i, m) in records.iter().enumerate() {
-            for k in keys(m) {
-                buckets.entry(k).or_default().push(i as u32);
-            }
+        use rayon::prelude::*;
+        let per_record: Vec<Vec<KeyHash>> = records
+            .par_iter()
+            .map(|m| {
+                let mut v = Vec::with_capacity(m.isbns.len() + m.oclc.len() + 3);
+                hash_keys(m, &mut v);
+                v
+            })
+            .collect();
+        let mut key_start = Vec::with_capacity(records.len() + 1);
+        let mut record_keys = Vec::with_capacity(per_record.iter().map(Vec::len).sum());
+        key_start.push(0u32);
+        for keys in &per_record {
+            record_keys.extend_from_slice(keys);
+            key_start.push(record_keys.len() as u32);
         }
+        drop(per_record);
+        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(record_keys.len());
+        for (i, w) in key_start.windows(2).enumerate() {
+            entries.extend(
+                record_keys[w[0] as usize..w[1] as usize]
+                    .iter()
+                    .map(|&(h, _)| (h, i as u32)),
+            );
+        }
+        entries.par_sort_unstable();
+        let mut buckets: IdentityMap<Bucket> =
+            IdentityMap::with_capacity_and_hasher(entries.len(), Default::default());
         let mut stopped = Vec::new();
-        let buckets = buckets
-            .into_iter()
-            .map(|(k, v)| {
-                let stop = if k.is_identifier() {
-                    v.len() > MAX_BUCKET || {
-                        let mut titles: Vec<String> = v
+        let mut start = 0usize;
+        while start < entries.len() {
+            let key = entries[start].0;
+            let end = start + entries[start..].partition_point(|e| e.0 == key);
+            let run = &entries[start..end];
+            let first = run[0].1 as usize;
+            let strength = record_keys[key_start[first] as usize..key_start[first + 1] as usize]
+                .iter()
+                .find(|k| k.0 == key)
+                .map_or(0, |k| k.1);
+            let identifier = strength >= 3;
+            let stop = if identifier {
+                run.len() > MAX_BUCKET || {
+                    run.len() >= MAX_TITLES_PER_IDENTIFIER && {
+                        let mut titles: Vec<u64> = run
                             .iter()
-                            .map(|&i| title_prefix(&records[i as usize].title, 3))
+                            .map(|&(_, i)| title3_hash(&records[i as usize].title))
                             .collect();
-                        titles.sort();
+                        titles.sort_unstable();
                         titles.dedup();
                         titles.len() >= MAX_TITLES_PER_IDENTIFIER
                     }
-                } else {
-                    // Title keys may be larger (a prolific author's common
-                    // title), but not unbounded.
-                    v.len() > MAX_BUCKET * 8
-                };
-                if stop {
-                    stopped.push(k.clone());
-                    (k, Bucket::Stopped)
-                } else {
-                    (k, Bucket::Records(v))
                 }
-            })
-            .collect();
+            } else {
+                // Title keys may be larger (a prolific author's common
+                // title), but not unbounded.
+                run.len() > MAX_BUCKET * 8
+            };
+            if stop
+                && identifier
+                && let Some(k) = keys(&records[first])
+                    .into_iter()
+                    .find(|k| hash_key(k) == key)
+            {
+                stopped.push(k);
+            }
+            buckets.insert(
+                key,
+                Bucket {
+                    start: start as u32,
+                    len: run.len() as u32,
+                    stopped: stop,
+                },
+            );
+            start = end;
+        }
         stopped.sort();
-        KeyIndex { buckets, stopped }
+        stopped.dedup();
+        KeyIndex {
+            entries,
+            buckets,
+            record_keys,
+            key_start,
+            stopped,
+        }
     }
 
-    /// The records sharing a usable key with `m`, with the keys shared.
-    pub fn candidates(&self, m: &Manifestation) -> HashMap<u32, Vec<SharedKey>> {
-        let mut out: HashMap<u32, Vec<SharedKey>> = HashMap::new();
-        for k in keys(m) {
-            if let Some(Bucket::Records(v)) = self.buckets.get(&k) {
-                for &i in v {
-                    out.entry(i).or_default().push(k.clone());
-                }
+    /// A record's key hashes.
+    fn keys_of(&self, record: u32) -> &[KeyHash] {
+        let r = record as usize;
+        &self.record_keys[self.key_start[r] as usize..self.key_start[r + 1] as usize]
+    }
+
+    /// The records sharing a usable key with `record` (itself included),
+    /// sorted by record, each with the kinds of key shared.
+    pub(crate) fn candidates(&self, record: u32, out: &mut Vec<Candidate>) {
+        out.clear();
+        for &(h, strength) in self.keys_of(record) {
+            if let Some(b) = self.buckets.get(&h).filter(|b| !b.stopped) {
+                let run = &self.entries[b.start as usize..(b.start + b.len) as usize];
+                out.extend(run.iter().map(|&(_, r)| Candidate {
+                    record: r,
+                    kinds: 1 << strength,
+                }));
             }
         }
-        out
+        out.sort_unstable_by_key(|c| c.record);
+        out.dedup_by(|b, a| {
+            if a.record == b.record {
+                a.kinds |= b.kinds;
+                true
+            } else {
+                false
+            }
+        });
     }
 
-    /// True when an identifier stopped being a key.
+    /// The usable keys two records share, in words (for the evidence):
+    /// empty when they share none.
+    pub fn shared(&self, a: &Manifestation, b: &Manifestation) -> Vec<SharedKey> {
+        shared(a, b)
+            .into_iter()
+            .filter(|k| !self.is_stopped(k))
+            .collect()
+    }
+
+    /// True when a key stopped being a key.
     pub fn is_stopped(&self, k: &SharedKey) -> bool {
-        matches!(self.buckets.get(k), Some(Bucket::Stopped))
+        self.buckets.get(&hash_key(k)).is_some_and(|b| b.stopped)
+    }
+
+    /// Calls `f(a, b)` for records that share a usable key, so that a
+    /// caller can join them into groups: consecutive records of each key.
+    pub(crate) fn for_each_link(&self, mut f: impl FnMut(u32, u32)) {
+        for b in self.buckets.values().filter(|b| !b.stopped) {
+            let run = &self.entries[b.start as usize..(b.start + b.len) as usize];
+            for w in run.windows(2) {
+                f(w[0].1, w[1].1);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_from_a_record_equal_hashes_of_its_keys_in_words() {
+        let mut m = Manifestation {
+            title: "sense and sensibility".into(),
+            subtitle: String::new(),
+            author: Some("austen".into()),
+            year: Some(1913),
+            publisher: vec![],
+            format: Default::default(),
+            edition: None,
+            part: None,
+            series_number: None,
+            volumes: None,
+            pages: None,
+            language: None,
+            isbns: vec![(unicat_bib::Isbn13::parse("0940787083").unwrap(), false)],
+            issns: vec![unicat_bib::Issn::parse("0028-0836").unwrap()],
+            oclc: vec![unicat_bib::OclcNumber::parse("(OCoLC)ocm00012345").unwrap()],
+            lccn: unicat_bib::Lccn::parse("85-12345"),
+        };
+        for author in [Some("austen".to_string()), None] {
+            m.author = author;
+            let mut hashes = Vec::new();
+            hash_keys(&m, &mut hashes);
+            let words = keys(&m);
+            assert_eq!(hashes.len(), words.len());
+            for ((h, s), k) in hashes.iter().zip(&words) {
+                assert_eq!(*h, hash_key(k), "{k}");
+                assert_eq!(*s, k.strength(), "{k}");
+            }
+        }
+        // Different keys, different hashes.
+        let mut other = m.clone();
+        other.year = Some(1914);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        hash_keys(&m, &mut a);
+        hash_keys(&other, &mut b);
+        assert_ne!(a.last(), b.last());
+    }
+
+    #[test]
+    fn candidate_strength_and_strong() {
+        let c = Candidate {
+            record: 0,
+            kinds: (1 << 2) | (1 << 5),
+        };
+        assert_eq!(c.strength(), 5);
+        assert!(c.strong());
+        let t = Candidate {
+            record: 0,
+            kinds: 1 << 2,
+        };
+        assert_eq!(t.strength(), 2);
+        assert!(!t.strong());
     }
 }

@@ -19,7 +19,9 @@
 //!   bare record never matches a full one), pages, author, publisher (when
 //!   no identifier is shared) and title (even when one is).
 //! - **Clusters** ([`Clustering`]) grow one record at a time by complete
-//!   linkage, and record their [`MatchEvidence`].
+//!   linkage (groups of records that share no key are placed in parallel),
+//!   and each join records the keys it shares; [`compare`] gives the full
+//!   [`MatchEvidence`] of any pair.
 //! - **Ids** ([`ClusterId`]) are stable.
 //!
 //! ```
@@ -52,7 +54,9 @@ pub mod similarity;
 pub use cluster::{ClusterBuild, Clustering, Join, cluster_all};
 pub use decide::{compare, compatible, explain, passes};
 pub use evidence::{GuardCheck, MatchEvidence, SharedKey, Verdict};
-pub use features::{Manifestation, edition_key, part_key, publisher_words, title_key};
+pub use features::{
+    Manifestation, VIEW_VERSION, edition_key, part_key, publisher_words, title_key,
+};
 pub use ids::ClusterId;
 pub use keys::KeyIndex;
 

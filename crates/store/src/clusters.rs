@@ -142,4 +142,43 @@ impl Store {
         txn.commit()?;
         Ok(())
     }
+
+    /// Replaces every cluster at once (a full re-clustering): both tables
+    /// are dropped and written again in key order, which is much faster
+    /// than removing and inserting cluster by cluster.
+    pub fn replace_clusters(&self, entries: &[(u64, ClusterEntry)]) -> Result<(), StoreError> {
+        let mut by_id: Vec<(u64, Vec<u8>)> = entries
+            .iter()
+            .map(|(id, e)| {
+                postcard::to_stdvec(e)
+                    .map(|b| (*id, b))
+                    .map_err(|e| StoreError::Encode(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        by_id.sort_unstable_by_key(|(id, _)| *id);
+        let mut of: Vec<(&str, &str, u64)> = entries
+            .iter()
+            .flat_map(|(id, e)| {
+                e.members
+                    .iter()
+                    .map(move |m| (m.library.as_str(), m.record_id.as_str(), *id))
+            })
+            .collect();
+        of.sort_unstable();
+        let txn = self.db().begin_write()?;
+        txn.delete_table(CLUSTERS)?;
+        txn.delete_table(CLUSTER_OF)?;
+        {
+            let mut clusters = txn.open_table(CLUSTERS)?;
+            for (id, bytes) in &by_id {
+                clusters.insert(*id, bytes.as_slice())?;
+            }
+            let mut table = txn.open_table(CLUSTER_OF)?;
+            for (library, record_id, id) in of {
+                table.insert((library, record_id), id)?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
 }

@@ -25,12 +25,14 @@ mod session;
 mod state;
 
 pub use clusters::{ClusterEntry, MemberRef};
-pub use encoded::{StoredRecord, content_hash};
+pub use encoded::{Description, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use session::{Changes, HarvestMode, HarvestSession};
 pub use state::HarvestState;
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 pub use unicat_bib::BibRecord;
 
@@ -88,13 +90,28 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the store for a harvest: a store written by an incompatible
+    /// version of Unicat is deleted and a new one created (it only holds
+    /// what the libraries' catalogs hold, so a full harvest rebuilds it).
+    /// Returns the store and whether it was replaced.
+    pub fn open_or_replace(index_dir: &Path) -> Result<(Store, bool), StoreError> {
+        match Store::open(index_dir) {
+            Err(StoreError::Version { path, found }) => {
+                std::fs::remove_file(&path).map_err(|e| StoreError::Io(path.clone(), e))?;
+                let _ = found;
+                Ok((Store::open(index_dir)?, true))
+            }
+            other => other.map(|s| (s, false)),
+        }
+    }
+
     /// The store's file.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     fn check_version(&self) -> Result<(), StoreError> {
-        const VERSION: &[u8] = b"1";
+        const VERSION: &[u8] = b"2";
         let txn = self.db.begin_write()?;
         {
             let mut meta = txn.open_table(META)?;
@@ -255,6 +272,7 @@ impl Store {
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
         Ok(Snapshot {
             txn: self.db.begin_read()?,
+            tables: RefCell::new(HashMap::new()),
         })
     }
 
@@ -263,37 +281,67 @@ impl Store {
     }
 }
 
-/// A read-only view of the store at one moment.
+type RecordTable = redb::ReadOnlyTable<&'static str, &'static [u8]>;
+
+/// A read-only view of the store at one moment. Tables are opened once per
+/// snapshot, so many lookups in one snapshot cost a B-tree walk each.
 pub struct Snapshot {
     txn: redb::ReadTransaction,
+    tables: RefCell<HashMap<String, Option<RecordTable>>>,
 }
 
 impl Snapshot {
+    /// Calls `f` with a library's stored value, as of the snapshot.
+    fn with_value<T>(
+        &self,
+        library: &str,
+        record_id: &str,
+        f: impl FnOnce(&[u8]) -> Result<T, String>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut tables = self.tables.borrow_mut();
+        if !tables.contains_key(library) {
+            let name = records_table(library);
+            let table = match self
+                .txn
+                .open_table(TableDefinition::<&str, &[u8]>::new(&name))
+            {
+                Ok(t) => Some(t),
+                Err(redb::TableError::TableDoesNotExist(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            tables.insert(library.to_string(), table);
+        }
+        let Some(table) = &tables[library] else {
+            return Ok(None);
+        };
+        match table.get(record_id)? {
+            Some(v) => Ok(Some(f(v.value()).map_err(|reason| {
+                StoreError::Corrupt {
+                    library: library.to_string(),
+                    record_id: record_id.to_string(),
+                    reason,
+                }
+            })?)),
+            None => Ok(None),
+        }
+    }
+
     /// One record of a library, as of the snapshot.
     pub fn record(
         &self,
         library: &str,
         record_id: &str,
     ) -> Result<Option<StoredRecord>, StoreError> {
-        let name = records_table(library);
-        let table = match self
-            .txn
-            .open_table(TableDefinition::<&str, &[u8]>::new(&name))
-        {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        match table.get(record_id)? {
-            Some(v) => Ok(Some(StoredRecord::decode(v.value()).map_err(|e| {
-                StoreError::Corrupt {
-                    library: library.to_string(),
-                    record_id: record_id.to_string(),
-                    reason: e,
-                }
-            })?)),
-            None => Ok(None),
-        }
+        self.with_value(library, record_id, StoredRecord::decode)
+    }
+
+    /// One record's description and holdings (without its raw MARC).
+    pub fn description(
+        &self,
+        library: &str,
+        record_id: &str,
+    ) -> Result<Option<Description>, StoreError> {
+        self.with_value(library, record_id, StoredRecord::decode_description)
     }
 }
 

@@ -255,3 +255,39 @@ fn clusters_are_replaced_atomically() {
         .unwrap();
     assert_eq!(seen, vec![(8, 2)]);
 }
+
+#[test]
+fn replacing_every_cluster_drops_the_old_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = MemberRef::new("a", "1");
+    let b = MemberRef::new("b", "9");
+    let c = MemberRef::new("c", "3");
+    let entry = |members: Vec<MemberRef>| ClusterEntry {
+        joins: (1..members.len() as u32).map(|i| (i, 0)).collect(),
+        members,
+    };
+    store
+        .apply_clusters(
+            &[],
+            &[
+                (7, entry(vec![a.clone(), b.clone()])),
+                (8, entry(vec![c.clone()])),
+            ],
+        )
+        .unwrap();
+    // Written out of key order on purpose.
+    store
+        .replace_clusters(&[
+            (9, entry(vec![c.clone(), b.clone()])),
+            (3, entry(vec![a.clone()])),
+        ])
+        .unwrap();
+    assert_eq!(store.cluster_count().unwrap(), 2);
+    assert_eq!(store.cluster(7).unwrap(), None);
+    assert_eq!(store.cluster(8).unwrap(), None);
+    assert_eq!(store.cluster(9).unwrap(), Some(entry(vec![c, b])));
+    assert_eq!(store.cluster_of("a", "1").unwrap(), Some(3));
+    assert_eq!(store.cluster_of("b", "9").unwrap(), Some(9));
+    assert_eq!(store.cluster_of("c", "3").unwrap(), Some(9));
+}
