@@ -96,9 +96,8 @@ impl Store {
     /// Returns the store and whether it was replaced.
     pub fn open_or_replace(index_dir: &Path) -> Result<(Store, bool), StoreError> {
         match Store::open(index_dir) {
-            Err(StoreError::Version { path, found }) => {
+            Err(StoreError::Version { path, .. }) => {
                 std::fs::remove_file(&path).map_err(|e| StoreError::Io(path.clone(), e))?;
-                let _ = found;
                 Ok((Store::open(index_dir)?, true))
             }
             other => other.map(|s| (s, false)),

@@ -291,3 +291,31 @@ fn replacing_every_cluster_drops_the_old_ones() {
     assert_eq!(store.cluster_of("b", "9").unwrap(), Some(9));
     assert_eq!(store.cluster_of("c", "3").unwrap(), Some(9));
 }
+
+#[test]
+fn a_store_from_another_version_is_refused_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        harvest(&store, "lib", HarvestMode::Replace, &[("1", "A")], &[]);
+        let txn = store.db.begin_write().unwrap();
+        txn.open_table(META)
+            .unwrap()
+            .insert("schema_version", &b"1"[..])
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let refused = Store::open(dir.path())
+        .err()
+        .expect("an old store is refused");
+    assert!(
+        refused.to_string().contains("schema version 1"),
+        "{refused}"
+    );
+    let (store, replaced) = Store::open_or_replace(dir.path()).unwrap();
+    assert!(replaced);
+    assert!(store.libraries().unwrap().is_empty());
+    drop(store);
+    let (_, replaced) = Store::open_or_replace(dir.path()).unwrap();
+    assert!(!replaced, "a current store is kept");
+}
