@@ -65,21 +65,6 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Appends `lz4(plain)` (size prepended) to `out`.
-fn compress_onto(plain: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    out.extend_from_slice(&(plain.len() as u32).to_le_bytes());
-    let at = out.len();
-    out.resize(
-        at + lz4_flex::block::get_maximum_output_size(plain.len()),
-        0,
-    );
-    let n = lz4_flex::block::compress_into(plain, &mut out[at..])
-        .expect("the output is sized for the worst case");
-    out.truncate(at + n);
-    debug_assert!(out.len() > start);
-}
-
 /// Decompresses a size-prepended LZ4 block into `scratch`.
 fn decompress_into(block: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
     let (size, body) = block
@@ -160,31 +145,45 @@ impl StoredRecord {
     /// matching view is computed here.
     pub fn encode(&self) -> Result<Vec<u8>, String> {
         let view = Manifestation::from_bib(&self.bib);
-        SCRATCH.with_borrow_mut(|plain| {
-            plain.clear();
-            let description = DescriptionRef {
-                bib: &self.bib,
-                items: &self.items,
-            };
-            let mut plain_buf = std::mem::take(plain);
-            plain_buf = postcard::to_extend(&description, plain_buf).map_err(|e| e.to_string())?;
-            let description_len = plain_buf.len() as u32;
-            plain_buf.extend_from_slice(&self.marc);
-            let hash = content_hash(&plain_buf);
-            let mut out = Vec::with_capacity(
-                HEADER + 512 + lz4_flex::block::get_maximum_output_size(plain_buf.len()),
+        SCRATCH.with_borrow_mut(|scratch| {
+            // scratch = [view][plain block][compressed block]; the value is
+            // then allocated at its exact size (values wait in the store's
+            // write batches, so spare capacity would be memory held).
+            scratch.clear();
+            let mut buf =
+                postcard::to_extend(&view, std::mem::take(scratch)).map_err(|e| e.to_string())?;
+            let view_len = buf.len();
+            buf = postcard::to_extend(
+                &DescriptionRef {
+                    bib: &self.bib,
+                    items: &self.items,
+                },
+                buf,
+            )
+            .map_err(|e| e.to_string())?;
+            let description_len = buf.len() - view_len;
+            buf.extend_from_slice(&self.marc);
+            let plain_end = buf.len();
+            let hash = content_hash(&buf[view_len..plain_end]);
+            let block_start = buf.len();
+            buf.resize(
+                block_start + 4 + lz4_flex::block::get_maximum_output_size(plain_end - view_len),
+                0,
             );
+            let (head, tail) = buf.split_at_mut(block_start);
+            tail[..4].copy_from_slice(&((plain_end - view_len) as u32).to_le_bytes());
+            let n = lz4_flex::block::compress_into(&head[view_len..plain_end], &mut tail[4..])
+                .expect("the output is sized for the worst case");
+            let block = &buf[block_start..block_start + 4 + n];
+            let mut out = Vec::with_capacity(HEADER + 4 + view_len + 4 + block.len());
             out.extend_from_slice(&hash.to_le_bytes());
             out.push(LAYOUT);
             out.push(unicat_match::VIEW_VERSION);
-            let at = out.len();
-            out.extend_from_slice(&[0; 4]);
-            out = postcard::to_extend(&view, out).map_err(|e| e.to_string())?;
-            let view_len = (out.len() - at - 4) as u32;
-            out[at..at + 4].copy_from_slice(&view_len.to_le_bytes());
-            out.extend_from_slice(&description_len.to_le_bytes());
-            compress_onto(&plain_buf, &mut out);
-            *plain = plain_buf;
+            out.extend_from_slice(&(view_len as u32).to_le_bytes());
+            out.extend_from_slice(&buf[..view_len]);
+            out.extend_from_slice(&(description_len as u32).to_le_bytes());
+            out.extend_from_slice(block);
+            *scratch = buf;
             Ok(out)
         })
     }
