@@ -5,7 +5,7 @@ use crate::HarvestError;
 use crate::recluster::ClusterUpdate;
 use rayon::prelude::*;
 use unicat_config::Network;
-use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, SearchText};
+use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, PreparedDoc, SearchText};
 use unicat_match::ClusterId;
 use unicat_store::{Description, Snapshot, Store};
 
@@ -48,7 +48,7 @@ pub fn cluster_document(
 }
 
 /// A cluster's document, or None when none of its members is in the store.
-type Built = Result<Option<(ClusterDoc, SearchText)>, HarvestError>;
+type Built = Result<Option<PreparedDoc>, HarvestError>;
 
 /// Applies a cluster update to the index and commits, once `before_commit`
 /// says so (an error from it leaves the index as it was). Returns the
@@ -73,8 +73,9 @@ pub fn publish(
         }
     }
     // Documents are built on the rayon pool (store reads, decoding,
-    // choosing the best member) a chunk ahead of the writer, which adds them
-    // on this thread while tantivy's indexing threads index them.
+    // choosing the best member, the tantivy document with its stored JSON)
+    // a chunk ahead of the writer, which hands them to tantivy's indexing
+    // threads.
     let mut written = 0u64;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Built>>(2);
     std::thread::scope(|scope| -> Result<(), HarvestError> {
@@ -88,7 +89,8 @@ pub fn publish(
                             let snap = snap
                                 .as_ref()
                                 .map_err(|e| HarvestError::Index(e.to_string()))?;
-                            cluster_document(network, snap, *id, &entry.members)
+                            Ok(cluster_document(network, snap, *id, &entry.members)?
+                                .map(|(doc, extra)| index.prepare(&doc, &extra)))
                         },
                     )
                     .collect();
@@ -99,9 +101,9 @@ pub fn publish(
         });
         for docs in rx {
             for d in docs {
-                if let Some((doc, extra)) = d? {
+                if let Some(doc) = d? {
                     writer
-                        .add(&doc, &extra)
+                        .add_prepared(doc)
                         .map_err(|e| HarvestError::Index(e.to_string()))?;
                     written += 1;
                 }

@@ -101,11 +101,10 @@ pub fn recluster(
     let t = std::time::Instant::now();
     let (refs, ms) = load_manifestations(store)?;
     tracing::debug!(elapsed = ?t.elapsed(), records = ms.len(), "matching views loaded");
-    let pos: HashMap<&MemberRef, u32> = refs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r, i as u32))
-        .collect();
+    // Records come sorted (libraries in order, each table in key order), so
+    // a record's position is found by binary search.
+    debug_assert!(refs.windows(2).all(|w| w[0] < w[1]));
+    let pos = |r: &MemberRef| refs.binary_search(r).ok().map(|i| i as u32);
     let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
     store.for_each_cluster(|id, e| {
         old.push((id, e));
@@ -130,14 +129,14 @@ pub fn recluster(
                 if let Some(&cid) = old_id_of.get(&r) {
                     affected.insert(cid);
                 }
-                if let Some(&p) = pos.get(&r) {
+                if let Some(p) = pos(&r) {
                     pending.insert(p);
                 }
             }
         }
         for (id, e) in &old {
             if affected.contains(id) {
-                pending.extend(e.members.iter().filter_map(|m| pos.get(m).copied()));
+                pending.extend(e.members.iter().filter_map(pos));
             }
         }
     }
@@ -150,11 +149,7 @@ pub fn recluster(
         if affected.contains(id) {
             continue;
         }
-        let members: Vec<u32> = e
-            .members
-            .iter()
-            .filter_map(|m| pos.get(m).copied())
-            .collect();
+        let members: Vec<u32> = e.members.iter().filter_map(pos).collect();
         if members.is_empty() {
             continue;
         }

@@ -435,6 +435,18 @@ impl CatalogIndex {
     }
 }
 
+/// A cluster's tantivy document, made ahead of [`IndexUpdate::add_prepared`]
+/// so that callers can make many at once on their own threads.
+pub struct PreparedDoc(TantivyDocument);
+
+impl CatalogIndex {
+    /// Makes a cluster's document (the work [`IndexUpdate::add`] does
+    /// before handing it to the writer).
+    pub fn prepare(&self, doc: &ClusterDoc, extra: &SearchText) -> PreparedDoc {
+        PreparedDoc(self.fields.document(doc, extra))
+    }
+}
+
 /// The index's single writer, for one harvest's changes.
 pub struct IndexUpdate {
     writer: IndexWriter,
@@ -450,6 +462,12 @@ impl IndexUpdate {
     /// Adds (or, after [`delete`](Self::delete), replaces) a cluster.
     pub fn add(&mut self, doc: &ClusterDoc, extra: &SearchText) -> Result<(), IndexError> {
         self.writer.add_document(self.fields.document(doc, extra))?;
+        Ok(())
+    }
+
+    /// Adds a document made by [`CatalogIndex::prepare`] (on any thread).
+    pub fn add_prepared(&mut self, doc: PreparedDoc) -> Result<(), IndexError> {
+        self.writer.add_document(doc.0)?;
         Ok(())
     }
 
