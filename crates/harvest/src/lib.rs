@@ -164,16 +164,20 @@ pub async fn harvest_and_publish(
                 removed_libraries.push(stored);
             }
         }
-        let index_empty = index.count() == 0 && store.cluster_count()? > 0;
-        if changes.is_empty() && !full && !index_empty {
+        // An empty index over stored clusters, or a harvest that died
+        // between storing clusters and committing the index, is rebuilt.
+        let index_behind =
+            (index.count() == 0 && store.cluster_count()? > 0) || store.index_pending()?;
+        if changes.is_empty() && !full && !index_behind {
             return Ok(None);
         }
         let started = Instant::now();
-        let clusters = recluster(&store, &changes, full || index_empty)?;
+        let clusters = recluster(&store, &changes, full || index_behind)?;
         let cluster_time = started.elapsed();
         let started = Instant::now();
         // The assignments are written while the documents are built; the
         // index commits only once they are in the store.
+        store.set_index_pending(true)?;
         let documents = std::thread::scope(|scope| {
             let written = scope.spawn(|| write_clusters(&store, &clusters));
             publish(&network, &store, &index, &clusters, || {
@@ -182,6 +186,7 @@ pub async fn harvest_and_publish(
                     .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))?
             })
         })?;
+        store.set_index_pending(false)?;
         Ok(Some(PublishReport {
             clusters,
             documents,

@@ -104,6 +104,36 @@ impl Store {
         }
     }
 
+    /// Marks (or clears) that the search index may be behind the stored
+    /// clusters: set before cluster assignments are written, cleared once
+    /// the index has committed them. A harvest that finds it set (the last
+    /// one died in between) rebuilds the index.
+    pub fn set_index_pending(&self, pending: bool) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            if pending {
+                meta.insert("index_pending", &b"1"[..])?;
+            } else {
+                meta.remove("index_pending")?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// True when the index may be behind the stored clusters (see
+    /// [`set_index_pending`](Self::set_index_pending)).
+    pub fn index_pending(&self) -> Result<bool, StoreError> {
+        let txn = self.db.begin_read()?;
+        let meta = match txn.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(meta.get("index_pending")?.is_some())
+    }
+
     /// The store's file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -168,3 +168,25 @@ fn a_reharvest_moves_only_the_changed_records_clusters() {
     );
     assert_eq!(published.documents, 2);
 }
+
+#[test]
+fn a_harvest_that_died_before_the_index_commit_is_published_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = labelled_copy(dir.path());
+    let (store, published) = harvest_all(&config);
+    let clusters = published.unwrap().clusters.total;
+    // Nothing changed: nothing to publish.
+    drop(store);
+    let (store, published) = harvest_all(&config);
+    assert!(published.is_none());
+    // As a harvest killed between storing clusters and committing the
+    // index leaves it: the next harvest rebuilds the index from the store.
+    store.set_index_pending(true).unwrap();
+    drop(store);
+    let (store, published) = harvest_all(&config);
+    let published = published.expect("the index is rebuilt");
+    assert!(published.clusters.full);
+    assert_eq!(published.clusters.total, clusters);
+    assert_eq!(published.documents, clusters);
+    assert!(!store.index_pending().unwrap());
+}
