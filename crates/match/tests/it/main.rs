@@ -84,20 +84,26 @@ fn record(get: &dyn Fn(&str) -> String) -> BibRecord {
     }
 }
 
-#[test]
-fn cora_citations() {
+/// The Cora citations as matching views, with their true labels.
+fn cora() -> (Vec<Manifestation>, Vec<String>) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/data/er-cora/pyjedai_coraLarge/cora.csv");
     let rows = csv(&std::fs::read_to_string(path).unwrap());
     let header = rows[0].clone();
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let mut truth = HashMap::new();
-    let mut records = Vec::new();
-    for (i, row) in rows[1..].iter().enumerate() {
-        let get = |name: &str| row.get(col(name)).cloned().unwrap_or_default();
-        truth.insert(i, get("label"));
-        records.push(Manifestation::from_bib(&record(&get)));
-    }
+    rows[1..]
+        .iter()
+        .map(|row| {
+            let get = |name: &str| row.get(col(name)).cloned().unwrap_or_default();
+            (Manifestation::from_bib(&record(&get)), get("label"))
+        })
+        .unzip()
+}
+
+#[test]
+fn cora_citations() {
+    let (records, labels) = cora();
+    let truth: HashMap<usize, String> = labels.into_iter().enumerate().collect();
     assert_eq!(records.len(), 1879);
     let clusters = unicat_match::cluster_all(&records);
     let mut got = HashMap::new();
@@ -129,18 +135,7 @@ fn cora_citations() {
 #[test]
 #[ignore = "a diagnostic listing, run with --ignored --nocapture"]
 fn cora_false_positives() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/data/er-cora/pyjedai_coraLarge/cora.csv");
-    let rows = csv(&std::fs::read_to_string(path).unwrap());
-    let header = rows[0].clone();
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let mut labels = Vec::new();
-    let mut records = Vec::new();
-    for row in &rows[1..] {
-        let get = |name: &str| row.get(col(name)).cloned().unwrap_or_default();
-        labels.push(get("label"));
-        records.push(Manifestation::from_bib(&record(&get)));
-    }
+    let (records, labels) = cora();
     let clusters = unicat_match::cluster_all(&records);
     let mut shown = 0;
     for cl in &clusters {
@@ -172,18 +167,7 @@ fn cora_false_positives() {
 /// explained by a real shared key that passes every guard.
 #[test]
 fn clusters_do_not_depend_on_the_number_of_threads() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/data/er-cora/pyjedai_coraLarge/cora.csv");
-    let rows = csv(&std::fs::read_to_string(path).unwrap());
-    let header = rows[0].clone();
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let records: Vec<Manifestation> = rows[1..]
-        .iter()
-        .map(|row| {
-            let get = |name: &str| row.get(col(name)).cloned().unwrap_or_default();
-            Manifestation::from_bib(&record(&get))
-        })
-        .collect();
+    let (records, _) = cora();
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
