@@ -43,7 +43,6 @@ pub(crate) fn load_manifestations(
     let mut refs = Vec::new();
     let mut ms = Vec::new();
     for library in store.libraries()? {
-        let library: std::sync::Arc<str> = library.into();
         let mut ids: Vec<String> = Vec::with_capacity(BATCH);
         let mut values: Vec<u8> = Vec::new();
         let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
@@ -62,12 +61,12 @@ pub(crate) fn load_manifestations(
                 .collect();
             for (id, m) in ids.drain(..).zip(decoded) {
                 let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
-                    library: library.to_string(),
+                    library: library.clone(),
                     record_id: id.clone(),
                     reason,
                 })?;
                 refs.push(MemberRef {
-                    library: library.to_string(),
+                    library: library.clone(),
                     record_id: id,
                 });
                 ms.push(m);
