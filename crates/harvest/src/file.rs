@@ -145,11 +145,13 @@ pub(crate) fn harvest_files(
 }
 
 /// Frames a stream, processes it batch by batch on rayon, and stages the
-/// good records. Staging (the store's write transactions) runs on its own
-/// thread, a batch behind, so that writing one batch overlaps reading and
-/// decoding the next.
+/// good records. Three stages, each on its own thread and a batch apart:
+/// framing (finding record boundaries, which is serial), decoding and
+/// normalising (on rayon), and staging into the store's write transaction.
+/// A library harvested alone, like the last one of a network, thus still
+/// keeps both cores busy.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn read_stream<R: BufRead>(
+pub(crate) fn read_stream<R: BufRead + Send>(
     input: R,
     format: Format,
     library: &Library,
@@ -159,9 +161,27 @@ pub(crate) fn read_stream<R: BufRead>(
     observer: &dyn Observer,
     count: &AtomicU64,
 ) -> Result<(), HarvestError> {
-    let mut framer = Framer::new(input, format);
+    type Framed = Vec<Result<unicat_marc::RawRecord, unicat_marc::RecordError>>;
+    let (framed_tx, framed_rx) = std::sync::mpsc::sync_channel::<Framed>(2);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Ready>>(2);
     std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut framer = Framer::new(input, format);
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                while batch.len() < BATCH {
+                    match framer.next_raw() {
+                        Some(raw) => batch.push(raw),
+                        None => break,
+                    }
+                }
+                let last = batch.len() < BATCH;
+                // Stops when the input ends or the reader gave up.
+                if batch.is_empty() || framed_tx.send(batch).is_err() || last {
+                    return;
+                }
+            }
+        });
         let writer = scope.spawn(move || -> Result<(), HarvestError> {
             for batch in rx {
                 for ready in batch {
@@ -171,18 +191,7 @@ pub(crate) fn read_stream<R: BufRead>(
             Ok(())
         });
         let read = (|| -> Result<(), HarvestError> {
-            let mut batch = Vec::with_capacity(BATCH);
-            loop {
-                batch.clear();
-                while batch.len() < BATCH {
-                    match framer.next_raw() {
-                        Some(raw) => batch.push(raw),
-                        None => break,
-                    }
-                }
-                if batch.is_empty() {
-                    return Ok(());
-                }
+            for batch in framed_rx {
                 // A read error (not a bad record) fails the library.
                 if let Some(Err(e)) = batch.last()
                     && let unicat_marc::ErrorKind::Io(reason) = &e.kind
@@ -212,6 +221,7 @@ pub(crate) fn read_stream<R: BufRead>(
                     return Ok(());
                 }
             }
+            Ok(())
         })();
         drop(tx);
         let written = writer

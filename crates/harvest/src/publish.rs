@@ -111,7 +111,9 @@ pub fn publish(
         }
         Ok(())
     })?;
+    tracing::debug!(written, "documents handed to the writer");
     before_commit()?;
+    tracing::debug!("clusters stored");
     writer
         .commit()
         .map_err(|e| HarvestError::Index(e.to_string()))?;

@@ -35,58 +35,77 @@ pub struct ClusterUpdate {
 
 /// Every record's matching view, in a fixed order (library, record id).
 /// Views are stored with each record at harvest time, so this reads a few
-/// hundred bytes per record and decodes them on rayon a batch at a time.
+/// hundred bytes per record. Libraries are read side by side on rayon, and
+/// each decodes its views a batch at a time on rayon too.
 pub(crate) fn load_manifestations(
     store: &Store,
+) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
+    let libraries = store.libraries()?;
+    let per_library = libraries
+        .par_iter()
+        .map(|library| load_library(store, library))
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = per_library.iter().map(|(r, _)| r.len()).sum();
+    let mut refs = Vec::with_capacity(total);
+    let mut ms = Vec::with_capacity(total);
+    for (r, m) in per_library {
+        refs.extend(r);
+        ms.extend(m);
+    }
+    Ok((refs, ms))
+}
+
+/// One library's views, in record id order.
+fn load_library(
+    store: &Store,
+    library: &str,
 ) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
     const BATCH: usize = 8192;
     let mut refs = Vec::new();
     let mut ms = Vec::new();
-    for library in store.libraries()? {
-        let mut ids: Vec<String> = Vec::with_capacity(BATCH);
-        let mut values: Vec<u8> = Vec::new();
-        let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
-        let flush = |ids: &mut Vec<String>,
-                     values: &mut Vec<u8>,
-                     ends: &mut Vec<usize>,
-                     refs: &mut Vec<MemberRef>,
-                     ms: &mut Vec<Manifestation>|
-         -> Result<(), HarvestError> {
-            let decoded: Vec<Result<Manifestation, String>> = (0..ends.len())
-                .into_par_iter()
-                .map(|i| {
-                    let start = if i == 0 { 0 } else { ends[i - 1] };
-                    StoredRecord::decode_view(&values[start..ends[i]])
-                })
-                .collect();
-            for (id, m) in ids.drain(..).zip(decoded) {
-                let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
-                    library: library.clone(),
-                    record_id: id.clone(),
-                    reason,
-                })?;
-                refs.push(MemberRef {
-                    library: library.clone(),
-                    record_id: id,
-                });
-                ms.push(m);
-            }
-            values.clear();
-            ends.clear();
-            Ok(())
-        };
-        store.for_each_encoded(&library, |id, bytes| {
-            ids.push(id.to_string());
-            values.extend_from_slice(StoredRecord::view_prefix(bytes));
-            ends.push(values.len());
-            if ids.len() >= BATCH {
-                flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)
-                    .map_err(|e| unicat_store::StoreError::Db(e.to_string()))?;
-            }
-            Ok(())
-        })?;
-        flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)?;
-    }
+    let mut ids: Vec<String> = Vec::with_capacity(BATCH);
+    let mut values: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
+    let flush = |ids: &mut Vec<String>,
+                 values: &mut Vec<u8>,
+                 ends: &mut Vec<usize>,
+                 refs: &mut Vec<MemberRef>,
+                 ms: &mut Vec<Manifestation>|
+     -> Result<(), HarvestError> {
+        let decoded: Vec<Result<Manifestation, String>> = (0..ends.len())
+            .into_par_iter()
+            .map(|i| {
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                StoredRecord::decode_view(&values[start..ends[i]])
+            })
+            .collect();
+        for (id, m) in ids.drain(..).zip(decoded) {
+            let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
+                library: library.to_string(),
+                record_id: id.clone(),
+                reason,
+            })?;
+            refs.push(MemberRef {
+                library: library.to_string(),
+                record_id: id,
+            });
+            ms.push(m);
+        }
+        values.clear();
+        ends.clear();
+        Ok(())
+    };
+    store.for_each_encoded(library, |id, bytes| {
+        ids.push(id.to_string());
+        values.extend_from_slice(StoredRecord::view_prefix(bytes));
+        ends.push(values.len());
+        if ids.len() >= BATCH {
+            flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)
+                .map_err(|e| unicat_store::StoreError::Db(e.to_string()))?;
+        }
+        Ok(())
+    })?;
+    flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)?;
     Ok((refs, ms))
 }
 

@@ -6,6 +6,8 @@ use crate::{Store, StoreError};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::{Deserialize, Serialize};
 
+/// Written by stores before 2026-11-29 (record → cluster); nothing read
+/// it, so it is no longer kept, and dropped at the next full re-clustering.
 const CLUSTER_OF: TableDefinition<(&str, &str), u64> = TableDefinition::new("cluster_of");
 const CLUSTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("clusters");
 
@@ -55,15 +57,6 @@ fn missing_ok<T>(r: Result<T, redb::TableError>) -> Result<Option<T>, StoreError
 }
 
 impl Store {
-    /// The cluster a record belongs to.
-    pub fn cluster_of(&self, library: &str, record_id: &str) -> Result<Option<u64>, StoreError> {
-        let txn = self.db().begin_read()?;
-        let Some(t) = missing_ok(txn.open_table(CLUSTER_OF))? else {
-            return Ok(None);
-        };
-        Ok(t.get((library, record_id))?.map(|v| v.value()))
-    }
-
     /// One cluster.
     pub fn cluster(&self, id: u64) -> Result<Option<ClusterEntry>, StoreError> {
         let txn = self.db().begin_read()?;
@@ -108,35 +101,13 @@ impl Store {
         let txn = self.db().begin_write()?;
         {
             let mut clusters = txn.open_table(CLUSTERS)?;
-            let mut of = txn.open_table(CLUSTER_OF)?;
-            let ids = removed
-                .iter()
-                .copied()
-                .chain(upserted.iter().map(|(id, _)| *id));
-            for id in ids {
-                let old = clusters
-                    .remove(id)?
-                    .map(|v| decode(v.value()))
-                    .transpose()?;
-                if let Some(old) = old {
-                    for m in &old.members {
-                        let points_here = of
-                            .get((m.library.as_str(), m.record_id.as_str()))?
-                            .map(|v| v.value())
-                            == Some(id);
-                        if points_here {
-                            of.remove((m.library.as_str(), m.record_id.as_str()))?;
-                        }
-                    }
-                }
+            for id in removed {
+                clusters.remove(*id)?;
             }
             for (id, entry) in upserted {
                 let bytes =
                     postcard::to_stdvec(entry).map_err(|e| StoreError::Encode(e.to_string()))?;
                 clusters.insert(*id, bytes.as_slice())?;
-                for m in &entry.members {
-                    of.insert((m.library.as_str(), m.record_id.as_str()), *id)?;
-                }
             }
         }
         txn.commit()?;
@@ -156,15 +127,6 @@ impl Store {
             })
             .collect::<Result<_, _>>()?;
         by_id.sort_unstable_by_key(|(id, _)| *id);
-        let mut of: Vec<(&str, &str, u64)> = entries
-            .iter()
-            .flat_map(|(id, e)| {
-                e.members
-                    .iter()
-                    .map(move |m| (m.library.as_str(), m.record_id.as_str(), *id))
-            })
-            .collect();
-        of.sort_unstable();
         let txn = self.db().begin_write()?;
         txn.delete_table(CLUSTERS)?;
         txn.delete_table(CLUSTER_OF)?;
@@ -172,10 +134,6 @@ impl Store {
             let mut clusters = txn.open_table(CLUSTERS)?;
             for (id, bytes) in &by_id {
                 clusters.insert(*id, bytes.as_slice())?;
-            }
-            let mut table = txn.open_table(CLUSTER_OF)?;
-            for (library, record_id, id) in of {
-                table.insert((library, record_id), id)?;
             }
         }
         txn.commit()?;
