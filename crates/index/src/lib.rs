@@ -109,18 +109,8 @@ pub struct CatalogIndex {
 /// Doc-store block size of new indexes (see [`CatalogIndex::open`]).
 const DOCSTORE_BLOCK_BYTES: usize = 4096;
 
-/// Part of the error for an index built with another schema or format.
+/// Part of the error for an index built with another schema.
 const OTHER_VERSION: &str = "it was built by another version of Unicat";
-
-/// The file in the index folder that names the on-disk format, and what
-/// it says. The schema alone does not tell an index's format: tantivy is
-/// built with its sstable term dictionary (the `quickwit` feature, about a
-/// tenth faster to build than the FST one) and hashes terms while indexing
-/// (`compare_hash_only`), and an index written with the FST dictionary has
-/// the same schema but cannot be read. Change [`FORMAT`] whenever such a
-/// build setting changes.
-const FORMAT_FILE: &str = "unicat-index-format";
-const FORMAT: &str = "2 (tantivy 0.27, sstable term dictionary)\n";
 
 impl CatalogIndex {
     /// Opens the index for a harvest: an index built by another version of
@@ -149,19 +139,6 @@ impl CatalogIndex {
             reason,
         };
         std::fs::create_dir_all(&path).map_err(|e| open_err(e.to_string()))?;
-        let format_file = path.join(FORMAT_FILE);
-        let exists = path.join("meta.json").exists();
-        if exists {
-            let format = std::fs::read_to_string(&format_file).unwrap_or_default();
-            if format != FORMAT {
-                let found = format.trim();
-                let found = if found.is_empty() { "none" } else { found };
-                return Err(open_err(format!(
-                    "index format {found}, expected {}; {OTHER_VERSION}: delete the folder and harvest again",
-                    FORMAT.trim()
-                )));
-            }
-        }
         let (schema, fields) = Fields::schema();
         let dir = MmapDirectory::open(&path).map_err(|e| open_err(e.to_string()))?;
         // Small doc-store blocks: a page of results reads 20 documents at
@@ -182,9 +159,6 @@ impl CatalogIndex {
                 )),
                 other => open_err(other.to_string()),
             })?;
-        if !exists {
-            std::fs::write(&format_file, FORMAT).map_err(|e| open_err(e.to_string()))?;
-        }
         Fields::register(&index);
         let reader = index
             .reader_builder()

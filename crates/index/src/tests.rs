@@ -304,25 +304,6 @@ fn an_index_from_another_version_is_replaced_for_a_harvest() {
 }
 
 #[test]
-fn an_index_in_another_format_is_refused_then_replaced_for_a_harvest() {
-    let dir = tempfile::tempdir().unwrap();
-    drop(CatalogIndex::open(dir.path()).unwrap());
-    let marker = dir.path().join(INDEX_FOLDER).join(FORMAT_FILE);
-    assert_eq!(std::fs::read_to_string(&marker).unwrap(), FORMAT);
-    drop(CatalogIndex::open(dir.path()).expect("our own format opens again"));
-    // Same schema, but written by a build with the FST term dictionary
-    // (which wrote no marker): it must not be read.
-    std::fs::remove_file(&marker).unwrap();
-    let e = CatalogIndex::open(dir.path()).err().unwrap().to_string();
-    assert!(e.contains("index format none"), "{e}");
-    assert!(e.contains("another version of Unicat"), "{e}");
-    let (index, replaced) = CatalogIndex::open_or_replace(dir.path()).unwrap();
-    assert!(replaced);
-    assert_eq!(index.count(), 0);
-    assert_eq!(std::fs::read_to_string(&marker).unwrap(), FORMAT);
-}
-
-#[test]
 fn facet_columns_follow_new_segments_and_json_hits_match() {
     let (_d, index) = index_with(&[doc(
         "a1",
