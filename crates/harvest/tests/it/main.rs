@@ -409,6 +409,68 @@ fn bad_files_404s_and_failures_after_a_good_harvest() {
     assert!(text.contains("truncated record"), "{text}");
 }
 
+/// A gzip export whose compressed stream breaks partway (a read error, not
+/// a bad record), after more than one batch of records has gone through
+/// the pipeline: that library fails with its file named, its records from
+/// the last good harvest stay, and the other library still loads.
+#[test]
+fn a_read_error_partway_through_a_file_fails_only_that_library() {
+    use std::io::Write;
+    let work = tempfile::tempdir().unwrap();
+    let jazz = std::fs::read(fixture("evergreen/jazz_1k.mrc")).unwrap();
+    let records: Vec<Record> = unicat_marc::Reader::new(&jazz[..], Format::Iso2709)
+        .filter_map(Result::ok)
+        .collect();
+    // Three copies, each record with an id of its own.
+    let mut body = Vec::new();
+    for copy in 0..3 {
+        for (i, r) in records.iter().enumerate() {
+            let mut r = r.clone();
+            set_control(&mut r, "001", &format!("c{copy}-{i}"));
+            unicat_marc::iso2709::write_record(&r, &mut body).unwrap();
+        }
+    }
+    let gz = {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&body).unwrap();
+        e.finish().unwrap()
+    };
+    let export = work.path().join("export.mrc.gz");
+    std::fs::write(&export, &gz).unwrap();
+    let other = work.path().join("other.mrc");
+    std::fs::copy(fixture("evergreen/map_data.mrc"), &other).unwrap();
+    let config = write_config(
+        work.path(),
+        &[file_library("gz", &export), file_library("other", &other)].concat(),
+    );
+    let first = harvest(&config);
+    assert_eq!(lib(&first, "gz").outcome, Outcome::Harvested);
+    let held = store_ids(work.path(), "gz").len();
+    assert_eq!(held, records.len() * 3);
+    assert!(held > 2048, "more than one batch: {held}");
+
+    // Two thirds in, the compressed stream is damaged.
+    let mut broken = gz.clone();
+    let at = broken.len() * 2 / 3;
+    for b in &mut broken[at..at + 64] {
+        *b = !*b;
+    }
+    std::fs::write(&export, &broken).unwrap();
+    let again = harvest(&config);
+    match &lib(&again, "gz").outcome {
+        Outcome::Failed(why) => {
+            assert!(
+                why.contains("cannot read") && why.contains("export.mrc.gz"),
+                "{why}"
+            )
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(store_ids(work.path(), "gz").len(), held);
+    assert!(!lib(&again, "other").is_failure());
+    assert_eq!(store_ids(work.path(), "other").len(), 3);
+}
+
 #[test]
 fn http_exports_are_fetched_once_and_not_again_when_unchanged() {
     let work = tempfile::tempdir().unwrap();
