@@ -16,7 +16,6 @@ use crate::evidence::SharedKey;
 use crate::features::Manifestation;
 use crate::keys::{Candidate, KeyIndex};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Why a record is in its cluster: the member it matched and the keys they
 /// share. The guards' verdicts are not kept (they would cost a kilobyte a
@@ -104,13 +103,16 @@ impl<'a> Clustering<'a> {
         }
         // Each group's work: its fixed clusters (in the order added) and its
         // records to place (in the given order).
-        let mut group_of: HashMap<u32, usize> = HashMap::new();
+        // A group's slot in `work`, by its root record (u32::MAX: none yet).
+        let mut group_of: Vec<u32> = vec![u32::MAX; n];
         let mut work: Vec<Group> = Vec::new();
         let mut slot = |root: u32, work: &mut Vec<Group>| -> usize {
-            *group_of.entry(root).or_insert_with(|| {
+            let g = &mut group_of[root as usize];
+            if *g == u32::MAX {
+                *g = work.len() as u32;
                 work.push(Group::default());
-                work.len() - 1
-            })
+            }
+            *g as usize
         };
         for (f, (_, members)) in self.fixed.iter().enumerate() {
             let Some(&first) = members.first() else {

@@ -190,6 +190,10 @@ impl Hasher for IdentityHasher {
     }
 }
 
+/// One chunk of runs judged: its buckets by key, and the identifiers
+/// stopped.
+type Judged = (Vec<(u64, Bucket)>, Vec<SharedKey>);
+
 /// Records by key, over a whole set of records.
 ///
 /// Keys are kept as 64-bit hashes in one sorted array (no key text, no
@@ -231,20 +235,22 @@ impl KeyIndex {
     /// unrelated records carry. Keys are computed on rayon.
     pub fn build(records: &[Manifestation]) -> KeyIndex {
         use rayon::prelude::*;
-        let per_record: Vec<Vec<KeyHash>> = records
+        let per_record: Vec<(Vec<KeyHash>, u64)> = records
             .par_iter()
             .map(|m| {
                 let mut v = Vec::with_capacity(m.isbns.len() + m.oclc.len() + 3);
                 hash_keys(m, &mut v);
-                v
+                (v, title3_hash(&m.title))
             })
             .collect();
         let mut key_start = Vec::with_capacity(records.len() + 1);
-        let mut record_keys = Vec::with_capacity(per_record.iter().map(Vec::len).sum());
+        let mut record_keys = Vec::with_capacity(per_record.iter().map(|r| r.0.len()).sum());
+        let mut titles = Vec::with_capacity(records.len());
         key_start.push(0u32);
-        for keys in &per_record {
+        for (keys, title) in &per_record {
             record_keys.extend_from_slice(keys);
             key_start.push(record_keys.len() as u32);
+            titles.push(*title);
         }
         drop(per_record);
         let mut entries: Vec<(u64, u32)> = Vec::with_capacity(record_keys.len());
@@ -256,54 +262,87 @@ impl KeyIndex {
             );
         }
         entries.par_sort_unstable();
-        let mut buckets: IdentityMap<Bucket> =
-            IdentityMap::with_capacity_and_hasher(entries.len(), Default::default());
-        let mut stopped = Vec::new();
-        let mut start = 0usize;
-        while start < entries.len() {
-            let key = entries[start].0;
-            let end = start + entries[start..].partition_point(|e| e.0 == key);
-            let run = &entries[start..end];
-            let first = run[0].1 as usize;
-            let strength = record_keys[key_start[first] as usize..key_start[first + 1] as usize]
-                .iter()
-                .find(|k| k.0 == key)
-                .map_or(0, |k| k.1);
-            let identifier = strength >= 3;
-            let stop = if identifier {
-                run.len() > MAX_BUCKET || {
-                    run.len() >= MAX_TITLES_PER_IDENTIFIER && {
-                        let mut titles: Vec<u64> = run
-                            .iter()
-                            .map(|&(_, i)| title3_hash(&records[i as usize].title))
-                            .collect();
-                        titles.sort_unstable();
-                        titles.dedup();
-                        titles.len() >= MAX_TITLES_PER_IDENTIFIER
-                    }
+
+        // Each key's run of records becomes a bucket; runs are judged on
+        // rayon, in chunks that start at a run's start.
+        let chunks = rayon::current_num_threads() * 8;
+        let mut bounds: Vec<usize> = (0..chunks)
+            .map(|k| {
+                let mut at = k * entries.len() / chunks;
+                while at > 0 && at < entries.len() && entries[at].0 == entries[at - 1].0 {
+                    at += 1;
                 }
-            } else {
-                // Title keys may be larger (a prolific author's common
-                // title), but not unbounded.
-                run.len() > MAX_BUCKET * 8
-            };
-            if stop
-                && identifier
-                && let Some(k) = keys(&records[first])
-                    .into_iter()
-                    .find(|k| hash_key(k) == key)
-            {
-                stopped.push(k);
-            }
-            buckets.insert(
-                key,
-                Bucket {
-                    start: start as u32,
-                    len: run.len() as u32,
-                    stopped: stop,
-                },
-            );
-            start = end;
+                at
+            })
+            .collect();
+        bounds.push(entries.len());
+        bounds.dedup();
+        let judged: Vec<Judged> = bounds
+            .par_windows(2)
+            .map(|w| {
+                let mut buckets = Vec::new();
+                let mut stopped = Vec::new();
+                let mut start = w[0];
+                while start < w[1] {
+                    let key = entries[start].0;
+                    // Runs are short (a few records): a linear scan.
+                    let end = start
+                        + entries[start..w[1]]
+                            .iter()
+                            .position(|e| e.0 != key)
+                            .unwrap_or(w[1] - start);
+                    let run = &entries[start..end];
+                    let first = run[0].1 as usize;
+                    let strength = record_keys
+                        [key_start[first] as usize..key_start[first + 1] as usize]
+                        .iter()
+                        .find(|k| k.0 == key)
+                        .map_or(0, |k| k.1);
+                    let identifier = strength >= 3;
+                    let stop = if identifier {
+                        run.len() > MAX_BUCKET || {
+                            run.len() >= MAX_TITLES_PER_IDENTIFIER && {
+                                let mut t: Vec<u64> =
+                                    run.iter().map(|&(_, i)| titles[i as usize]).collect();
+                                t.sort_unstable();
+                                t.dedup();
+                                t.len() >= MAX_TITLES_PER_IDENTIFIER
+                            }
+                        }
+                    } else {
+                        // Title keys may be larger (a prolific author's
+                        // common title), but not unbounded.
+                        run.len() > MAX_BUCKET * 8
+                    };
+                    if stop
+                        && identifier
+                        && let Some(k) = keys(&records[first])
+                            .into_iter()
+                            .find(|k| hash_key(k) == key)
+                    {
+                        stopped.push(k);
+                    }
+                    buckets.push((
+                        key,
+                        Bucket {
+                            start: start as u32,
+                            len: run.len() as u32,
+                            stopped: stop,
+                        },
+                    ));
+                    start = end;
+                }
+                (buckets, stopped)
+            })
+            .collect();
+        let mut buckets: IdentityMap<Bucket> = IdentityMap::with_capacity_and_hasher(
+            judged.iter().map(|j| j.0.len()).sum(),
+            Default::default(),
+        );
+        let mut stopped = Vec::new();
+        for (b, s) in judged {
+            buckets.extend(b);
+            stopped.extend(s);
         }
         stopped.sort();
         stopped.dedup();
