@@ -162,6 +162,25 @@ fn title3_hash(title: &str) -> u64 {
     h.finish()
 }
 
+/// Whether a key of this strength, carried by this run of records, stops
+/// being a key: an identifier (strength 3 and up) carried by more than
+/// [`MAX_BUCKET`] records or by records of [`MAX_TITLES_PER_IDENTIFIER`]
+/// different titles (`titles`: each record's three-word title hash); a
+/// title key carried by more than eight times that (a prolific author's
+/// common title), so that no bucket is unbounded.
+fn stops(strength: u8, run: &[(u64, u32)], titles: &[u64]) -> bool {
+    if strength < 3 {
+        return run.len() > MAX_BUCKET * 8;
+    }
+    run.len() > MAX_BUCKET
+        || run.len() >= MAX_TITLES_PER_IDENTIFIER && {
+            let mut t: Vec<u64> = run.iter().map(|&(_, i)| titles[i as usize]).collect();
+            t.sort_unstable();
+            t.dedup();
+            t.len() >= MAX_TITLES_PER_IDENTIFIER
+        }
+}
+
 /// A usable key's records: a range of [`KeyIndex::entries`].
 #[derive(Clone, Copy, Debug)]
 struct Bucket {
@@ -232,7 +251,8 @@ impl Candidate {
 
 impl KeyIndex {
     /// Indexes records by their keys, then stops identifiers that many
-    /// unrelated records carry. Keys are computed on rayon.
+    /// unrelated records carry. Keys are computed, and their runs judged,
+    /// on rayon.
     pub fn build(records: &[Manifestation]) -> KeyIndex {
         use rayon::prelude::*;
         let per_record: Vec<(Vec<KeyHash>, u64)> = records
@@ -286,36 +306,20 @@ impl KeyIndex {
                 while start < w[1] {
                     let key = entries[start].0;
                     // Runs are short (a few records): a linear scan.
-                    let end = start
-                        + entries[start..w[1]]
-                            .iter()
-                            .position(|e| e.0 != key)
-                            .unwrap_or(w[1] - start);
-                    let run = &entries[start..end];
+                    let len = entries[start..w[1]]
+                        .iter()
+                        .position(|e| e.0 != key)
+                        .unwrap_or(w[1] - start);
+                    let run = &entries[start..start + len];
                     let first = run[0].1 as usize;
                     let strength = record_keys
                         [key_start[first] as usize..key_start[first + 1] as usize]
                         .iter()
                         .find(|k| k.0 == key)
                         .map_or(0, |k| k.1);
-                    let identifier = strength >= 3;
-                    let stop = if identifier {
-                        run.len() > MAX_BUCKET || {
-                            run.len() >= MAX_TITLES_PER_IDENTIFIER && {
-                                let mut t: Vec<u64> =
-                                    run.iter().map(|&(_, i)| titles[i as usize]).collect();
-                                t.sort_unstable();
-                                t.dedup();
-                                t.len() >= MAX_TITLES_PER_IDENTIFIER
-                            }
-                        }
-                    } else {
-                        // Title keys may be larger (a prolific author's
-                        // common title), but not unbounded.
-                        run.len() > MAX_BUCKET * 8
-                    };
+                    let stop = stops(strength, run, &titles);
                     if stop
-                        && identifier
+                        && strength >= 3
                         && let Some(k) = keys(&records[first])
                             .into_iter()
                             .find(|k| hash_key(k) == key)
@@ -326,11 +330,11 @@ impl KeyIndex {
                         key,
                         Bucket {
                             start: start as u32,
-                            len: run.len() as u32,
+                            len: len as u32,
                             stopped: stop,
                         },
                     ));
-                    start = end;
+                    start += len;
                 }
                 (buckets, stopped)
             })
