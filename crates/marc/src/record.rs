@@ -360,9 +360,12 @@ pub(crate) fn is_xml_illegal(c: char) -> bool {
 }
 
 pub(crate) fn has_xml_illegal(s: &str) -> bool {
-    s.bytes()
-        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        || s.contains(['\u{FFFE}', '\u{FFFF}'])
+    let b = s.as_bytes();
+    // One pass over the bytes: U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+    b.iter().enumerate().any(|(i, &c)| {
+        (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r'))
+            || (c == 0xEF && matches!(b.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])))
+    })
 }
 
 #[cfg(test)]
@@ -396,6 +399,10 @@ mod tests {
     fn xml_illegal_detection() {
         assert!(has_xml_illegal("a\u{1f}b"));
         assert!(!has_xml_illegal("a\tb\r\n"));
+        assert!(has_xml_illegal("end \u{FFFE}"));
+        assert!(has_xml_illegal("\u{FFFF} start"));
+        // Neighbours of the two non-characters, sharing their first bytes.
+        assert!(!has_xml_illegal("\u{FFFD} \u{FFEE} \u{F000} é 書"));
         assert!(is_xml_illegal('\u{0}'));
     }
 }

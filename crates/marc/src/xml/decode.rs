@@ -42,7 +42,28 @@ pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
         leader: Leader::DEFAULT,
         fields: Vec::with_capacity(32),
     };
+    if super::fast::decode(text, &mut record).is_some() {
+        return Ok(record);
+    }
+    // Any other shape, or a broken record: quick-xml reads it, or says why not.
+    record.leader = Leader::DEFAULT;
+    record.fields.clear();
     decode_str(text, &mut record).map_err(|kind| fail(kind, Some(&record)))?;
+    Ok(record)
+}
+
+/// [`decode`] with quick-xml only, for comparing the fast path against it.
+#[cfg(test)]
+pub(crate) fn decode_with_quick_xml(bytes: &[u8]) -> Result<Record, ErrorKind> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ErrorKind::InvalidUtf8 {
+        tag: "xml".into(),
+        offset: e.valid_up_to(),
+    })?;
+    let mut record = Record {
+        leader: Leader::DEFAULT,
+        fields: Vec::with_capacity(32),
+    };
+    decode_str(text, &mut record)?;
     Ok(record)
 }
 

@@ -8,6 +8,7 @@
 //! predefined ones are refused, never expanded.
 
 mod decode;
+mod fast;
 mod frame;
 mod write;
 

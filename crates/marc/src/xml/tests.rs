@@ -143,3 +143,189 @@ fn truncated_input_is_an_error() {
     assert!(got[0].is_ok());
     assert!(got.last().unwrap().is_err());
 }
+
+mod fast_path {
+    //! The fast path must give quick-xml's answer: the same record, or
+    //! (by handing the record back) the same error.
+    use super::super::decode::decode_with_quick_xml;
+    use super::super::{Framer, decode, fast};
+    use crate::{Position, Record};
+    use proptest::prelude::*;
+    use std::path::{Path, PathBuf};
+
+    fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                xml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "xml") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every `<record>` chunk of every MARCXML file in `fixtures/`.
+    fn fixture_chunks() -> Vec<(PathBuf, Vec<u8>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut files = Vec::new();
+        xml_files(&root, &mut files);
+        files.sort();
+        let mut chunks = Vec::new();
+        for path in files {
+            let bytes = std::fs::read(&path).unwrap();
+            let mut framer = Framer::new(&bytes[..]);
+            while let Some(raw) = framer.next_raw() {
+                if let Ok(raw) = raw {
+                    chunks.push((path.clone(), raw.bytes));
+                }
+            }
+        }
+        chunks
+    }
+
+    fn position() -> Position {
+        Position {
+            record: 1,
+            offset: 0,
+        }
+    }
+
+    /// The public decoder and quick-xml alone agree on `bytes`.
+    fn agree(bytes: &[u8]) -> Result<(), String> {
+        let slow = decode_with_quick_xml(bytes);
+        let public = decode(bytes, position()).map_err(|e| e.kind);
+        if public != slow {
+            return Err(format!("quick-xml: {slow:?}\nfast path first: {public:?}"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn reads_every_fixture_record_as_quick_xml_does() {
+        let chunks = fixture_chunks();
+        let (mut read, mut fast_read) = (0, 0);
+        for (path, bytes) in &chunks {
+            if let Err(e) = agree(bytes) {
+                panic!("{}: {e}", path.display());
+            }
+            if decode_with_quick_xml(bytes).is_ok() {
+                read += 1;
+                let mut record = Record::default();
+                if let Ok(text) = std::str::from_utf8(bytes)
+                    && fast::decode(text, &mut record).is_some()
+                {
+                    fast_read += 1;
+                }
+            }
+        }
+        // The fixtures hold thousands of real records from many systems;
+        // nearly all have the plain shape the fast path reads.
+        assert!(read > 2000, "{read} records");
+        assert!(
+            fast_read * 10 >= read * 9,
+            "fast path read {fast_read} of {read}"
+        );
+    }
+
+    const RECORD: &str = r#"<marc:record xmlns:marc="http://www.loc.gov/MARC21/slim"><marc:leader>00000cam a2200000 a 4500</marc:leader>
+  <marc:controlfield tag="001">rec 1</marc:controlfield>
+  <marc:datafield tag="245" ind1="1" ind2="0">
+    <marc:subfield code="a">Fish &amp; chips &#233;&#x41; &lt;b&gt; &quot;q&quot; &apos;</marc:subfield>
+    <marc:subfield code='b'>with 'single' quotes</marc:subfield>
+    <marc:subfield code="c"/>
+  </marc:datafield>
+  <marc:datafield ind2="4" tag="650" ind1=" "><marc:subfield code="a">Cats.</marc:subfield></marc:datafield>
+  <marc:datafield tag="500" ind1="" ind2=" "/>
+</marc:record>"#;
+
+    #[test]
+    fn reads_entities_quotes_prefixes_and_empty_elements() {
+        let mut record = Record::default();
+        assert!(fast::decode(RECORD, &mut record).is_some());
+        assert_eq!(
+            record.data_field("245").unwrap().first('a'),
+            Some("Fish & chips éA <b> \"q\" '")
+        );
+        assert_eq!(Ok(record), decode_with_quick_xml(RECORD.as_bytes()));
+    }
+
+    #[test]
+    fn leaves_every_other_shape_to_quick_xml() {
+        let cases = [
+            RECORD.replace("rec 1", "rec<!-- c -->1"),
+            RECORD.replace("rec 1", "<![CDATA[rec 1]]>"),
+            RECORD.replace("rec 1", "rec\r\n1"),
+            RECORD.replace("rec 1", "rec &nbsp; 1"),
+            RECORD.replace("rec 1", "rec &#0; 1"),
+            RECORD.replace("rec 1", "rec &#xD800; 1"),
+            RECORD.replace("rec 1", "rec &amp 1"),
+            RECORD.replace("rec 1", "rec \u{1} 1"),
+            RECORD.replace("</marc:controlfield>", "</marc:datafield>"),
+            RECORD.replace("</marc:controlfield>", "</marc:controlfield >"),
+            RECORD.replace("tag=\"001\"", "tag=\"01\""),
+            RECORD.replace("tag=\"001\"", "tag=001"),
+            RECORD.replace("tag=\"001\"", "tag=\"0&#48;1\""),
+            RECORD.replace("ind1=\"1\"", "ind1=\"12\""),
+            RECORD.replace("ind1=\"1\"", "ind1=\"1\" ind1=\"2\""),
+            RECORD.replace("ind1=\"1\"", "ind1=\"1\"ind2=\"2\""),
+            RECORD.replace("code=\"a\"", "code=\"\""),
+            RECORD.replace("<marc:leader>", "<marc:leader>0"),
+            RECORD.replace("<marc:leader>", "<!-- before --><marc:leader>"),
+            RECORD.replace("<marc:leader>00000cam a2200000 a 4500</marc:leader>", ""),
+            RECORD.replace(
+                "</marc:record>",
+                "<marc:leader>00000nam a2200000 a 4500</marc:leader></marc:record>",
+            ),
+            RECORD.replace("</marc:record>", "<other/></marc:record>"),
+            RECORD.replace("</marc:record>", "</marc:record>trailing"),
+            RECORD.replace(
+                "<marc:subfield code=\"c\"/>",
+                "text<marc:subfield code=\"c\"/>",
+            ),
+            RECORD.replace("<marc:subfield code=\"c\"/>", ""),
+            r#"<record><datafield tag="245" ind1="0" ind2="0"></datafield></record>"#.into(),
+            "<record/>".into(),
+            "<record></record>".into(),
+            r#"<?xml version="1.0"?><record><controlfield tag="001">x</controlfield></record>"#
+                .into(),
+            r#"<a:b:record><controlfield tag="001">x</controlfield></a:b:record>"#.into(),
+        ];
+        for case in &cases {
+            if let Err(e) = agree(case.as_bytes()) {
+                panic!("{case}\n{e}");
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Break a real record anywhere: both readers still agree.
+        #[test]
+        fn agrees_with_quick_xml_on_damaged_records(
+            at in 0usize..RECORD.len(),
+            what in 0usize..20,
+            len in 0usize..12,
+        ) {
+            let inserts: [&str; 16] = [
+                "<", ">", "&", "\"", "'", "/", " ", "\r", "\n", ";", "#", "=", ":", "\u{1}",
+                "&amp;", "<x/>",
+            ];
+            let mut bytes = RECORD.as_bytes().to_vec();
+            match what {
+                0..16 => {
+                    bytes.splice(at..at, inserts[what].bytes());
+                }
+                16 | 17 => {
+                    bytes.drain(at..(at + len).min(bytes.len()));
+                }
+                _ => {
+                    let end = (at + len).min(bytes.len());
+                    let copy = bytes[at..end].to_vec();
+                    bytes.splice(at..at, copy);
+                }
+            }
+            prop_assert!(agree(&bytes).is_ok(), "{}\n{:?}", String::from_utf8_lossy(&bytes), agree(&bytes));
+        }
+    }
+}
