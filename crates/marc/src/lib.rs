@@ -31,6 +31,15 @@
 //! assert_eq!(record.data_field("245").unwrap().first('a'), Some("The title"));
 //! ```
 //!
+//! MARCXML is decoded with quick-xml, after a hand-written fast path for the
+//! plain shape nearly every export has (the five MARC elements, quoted
+//! attributes, text with XML's predefined entities): quick-xml spends most
+//! of its time on events and re-checking each piece as UTF-8, which made
+//! MARCXML the slowest format to harvest (4.4 s per 250,000 LC records on
+//! one core, 2.4 s with the fast path). The fast path gives up at anything
+//! else, and quick-xml then reads the record or reports why it cannot; the
+//! tests compare the two on every MARCXML record in `fixtures/`.
+//!
 //! MARC-8 decoding lives in the sibling crate `unicat-marc8`; the ISO 2709
 //! reader honours leader/09 and corrects one real-world mislabelling (a MARC-8
 //! label on bytes that are valid UTF-8).
