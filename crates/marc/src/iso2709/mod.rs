@@ -2,7 +2,7 @@
 //!
 //! Reading is split in two so that callers can parallelise: a [`Framer`] cuts
 //! the byte stream into raw records at the record terminator (cheap,
-//! sequential), and [`decode`] turns one raw record into a [`Record`] (the
+//! sequential), and [`decode`] turns one raw record into a [`Record`](crate::Record) (the
 //! costly part, safe to run on many threads). [`crate::Reader`] joins both for
 //! the common one-thread case.
 //!
