@@ -133,18 +133,31 @@ impl<R: BufRead> Framer<R> {
                 ))));
             }
             let mut end = None;
-            for (i, &b) in buf.iter().enumerate() {
+            let mut i = 0;
+            while i < buf.len() {
                 if in_string {
+                    // Most of a record is inside strings: jump to the next
+                    // quote or backslash.
                     if escaped {
                         escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_string = false;
+                        i += 1;
+                        continue;
+                    }
+                    match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                        None => i = buf.len(),
+                        Some(k) => {
+                            i += k;
+                            if buf[i] == b'\\' {
+                                escaped = true;
+                            } else {
+                                in_string = false;
+                            }
+                            i += 1;
+                        }
                     }
                     continue;
                 }
-                match b {
+                match buf[i] {
                     b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
@@ -156,6 +169,7 @@ impl<R: BufRead> Framer<R> {
                     }
                     _ => {}
                 }
+                i += 1;
             }
             let take = end.unwrap_or(buf.len());
             if !too_large {

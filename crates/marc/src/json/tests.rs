@@ -118,3 +118,40 @@ fn the_fast_path_agrees_with_the_value_path() {
         }
     }
 }
+
+/// Strings with escaped quotes, backslashes and braces, cut by the reader's
+/// buffer at every possible place: each record is framed whole.
+#[test]
+fn strings_with_escapes_are_framed_whatever_the_buffer_size() {
+    let tricky = r#"{"leader":"00000nam a2200000 a 4500","fields":[{"001":"j\"{2"},{"245":{"ind1":"1","ind2":"0","subfields":[{"a":"A \\\"quoted\\\" [title] \\"},{"c":"} ] \\\\ {"}]}}]}"#;
+    let input = format!("[{tricky},\n{ONE},{tricky}]");
+    let expected: Vec<Vec<u8>> = {
+        let mut framer = Framer::new(input.as_bytes());
+        std::iter::from_fn(|| framer.next_raw())
+            .map(|r| r.unwrap().bytes)
+            .collect()
+    };
+    assert_eq!(expected.len(), 3);
+    assert_eq!(expected[0], tricky.as_bytes());
+    let record = decode(
+        &expected[0],
+        crate::Position {
+            record: 1,
+            offset: 0,
+        },
+    )
+    .unwrap();
+    assert_eq!(record.control_number(), Some("j\"{2"));
+    assert_eq!(
+        record.data_field("245").unwrap().first('c'),
+        Some("} ] \\\\ {")
+    );
+    for capacity in 1..=17 {
+        let reader = std::io::BufReader::with_capacity(capacity, input.as_bytes());
+        let mut framer = Framer::new(reader);
+        let got: Vec<Vec<u8>> = std::iter::from_fn(|| framer.next_raw())
+            .map(|r| r.unwrap().bytes)
+            .collect();
+        assert_eq!(got, expected, "buffer of {capacity} bytes");
+    }
+}
