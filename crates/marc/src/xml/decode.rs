@@ -90,29 +90,41 @@ fn tag_attr(e: &BytesStart<'_>) -> Result<Tag, ErrorKind> {
     Tag::parse(&raw).ok_or_else(|| ErrorKind::BadTag(raw.into_owned()))
 }
 
-fn indicator_attr(e: &BytesStart<'_>, name: &str, tag: Tag) -> Result<char, ErrorKind> {
-    let raw = attr(e, name)?.unwrap_or_default();
-    let mut chars = raw.chars();
+/// An `ind1`/`ind2` attribute's value as an indicator: missing or empty is
+/// blank, otherwise one indicator character; `None` when it is not one.
+pub(super) fn indicator(raw: Option<&str>) -> Option<char> {
+    let mut chars = raw.unwrap_or("").chars();
     match (chars.next(), chars.next()) {
-        (None, _) => Ok(' '),
-        (Some(c), None) if crate::record::is_indicator(c) => Ok(c),
-        _ => Err(ErrorKind::BadIndicator {
-            tag: tag.to_string(),
-            reason: format!("{name} is {raw:?}"),
-        }),
+        (None, _) => Some(' '),
+        (Some(c), None) if crate::record::is_indicator(c) => Some(c),
+        _ => None,
     }
 }
 
-fn subfield_code(e: &BytesStart<'_>, tag: Tag) -> Result<char, ErrorKind> {
-    let raw = attr(e, "code")?.unwrap_or_default();
-    let mut chars = raw.chars();
+/// A `code` attribute's value as a subfield code: one visible ASCII
+/// character; `None` when missing or anything else.
+pub(super) fn code(raw: Option<&str>) -> Option<char> {
+    let mut chars = raw?.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_graphic() => Ok(c),
-        _ => Err(ErrorKind::BadSubfieldCode {
-            tag: tag.to_string(),
-            reason: format!("code is {raw:?}"),
-        }),
+        (Some(c), None) if c.is_ascii_graphic() => Some(c),
+        _ => None,
     }
+}
+
+fn indicator_attr(e: &BytesStart<'_>, name: &str, tag: Tag) -> Result<char, ErrorKind> {
+    let raw = attr(e, name)?;
+    indicator(raw.as_deref()).ok_or_else(|| ErrorKind::BadIndicator {
+        tag: tag.to_string(),
+        reason: format!("{name} is {:?}", raw.unwrap_or_default()),
+    })
+}
+
+fn subfield_code(e: &BytesStart<'_>, tag: Tag) -> Result<char, ErrorKind> {
+    let raw = attr(e, "code")?;
+    code(raw.as_deref()).ok_or_else(|| ErrorKind::BadSubfieldCode {
+        tag: tag.to_string(),
+        reason: format!("code is {:?}", raw.unwrap_or_default()),
+    })
 }
 
 fn check_text(value: &str, tag: &str) -> Result<(), ErrorKind> {

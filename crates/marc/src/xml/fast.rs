@@ -16,6 +16,7 @@
 //! record, or the error) is always quick-xml's. The tests run both paths
 //! over every MARCXML file in `fixtures/` and compare them.
 
+use super::decode::{code, indicator};
 use crate::record::{DataField, Field, Indicators, Record, Subfield, Tag, has_xml_illegal};
 
 /// Reads `text` (one `<record>` element, already checked as UTF-8) into
@@ -85,24 +86,6 @@ pub(super) fn decode(text: &str, record: &mut Record) -> Option<()> {
     (s.at == text.len() && !record.fields.is_empty()).then_some(())
 }
 
-/// quick-xml's reading of a missing or one-character indicator.
-fn indicator(raw: Option<&str>) -> Option<char> {
-    let mut chars = raw.unwrap_or("").chars();
-    match (chars.next(), chars.next()) {
-        (None, _) => Some(' '),
-        (Some(c), None) if crate::record::is_indicator(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn code(raw: Option<&str>) -> Option<char> {
-    let mut chars = raw?.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_graphic() => Some(c),
-        _ => None,
-    }
-}
-
 /// Attributes kept per start tag; a tag with more is left to quick-xml.
 const MAX_ATTRIBUTES: usize = 6;
 
@@ -135,8 +118,9 @@ fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
+/// A byte of a qualified name (the framer's name bytes, or the prefix colon).
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
+    super::frame::is_name_byte(b) || b == b':'
 }
 
 /// The part of a name after its prefix; a name with more than one colon

@@ -48,7 +48,8 @@ pub struct Framer<R> {
     failed: bool,
 }
 
-fn is_name_byte(b: u8) -> bool {
+/// A byte of an XML name (without the prefix colon); non-ASCII bytes count.
+pub(super) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80
 }
 
