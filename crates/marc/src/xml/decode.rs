@@ -90,6 +90,19 @@ fn tag_attr(e: &BytesStart<'_>) -> Result<Tag, ErrorKind> {
     Tag::parse(&raw).ok_or_else(|| ErrorKind::BadTag(raw.into_owned()))
 }
 
+/// One of XML's five predefined entities, by name (`amp` → `&`); no other
+/// entity is ever expanded.
+pub(super) fn predefined_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => return None,
+    })
+}
+
 /// An `ind1`/`ind2` attribute's value as an indicator: missing or empty is
 /// blank, otherwise one indicator character; `None` when it is not one.
 pub(super) fn indicator(raw: Option<&str>) -> Option<char> {
@@ -206,15 +219,12 @@ fn decode_str(text: &str, record: &mut Record) -> Result<(), ErrorKind> {
             Event::GeneralRef(r) if ctx != Ctx::Outside => {
                 let c = match r.resolve_char_ref() {
                     Ok(Some(c)) => c,
-                    Ok(None) => match r.as_ref() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        other => {
+                    Ok(None) => match predefined_entity(r.as_ref()) {
+                        Some(c) => c,
+                        None => {
                             return Err(ErrorKind::Xml(format!(
-                                "unknown entity &{other}; (entities are not expanded)"
+                                "unknown entity &{}; (entities are not expanded)",
+                                r.as_ref()
                             )));
                         }
                     },

@@ -16,7 +16,7 @@
 //! record, or the error) is always quick-xml's. The tests run both paths
 //! over every MARCXML file in `fixtures/` and compare them.
 
-use super::decode::{code, indicator};
+use super::decode::{code, indicator, predefined_entity};
 use crate::record::{DataField, Field, Indicators, Record, Subfield, Tag, has_xml_illegal};
 
 /// Reads `text` (one `<record>` element, already checked as UTF-8) into
@@ -284,13 +284,9 @@ fn unescape(raw: &str) -> Option<String> {
         let after = &rest[amp + 1..];
         let semi = after.find(';')?;
         let name = &after[..semi];
-        let c = match name {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
+        let c = match predefined_entity(name) {
+            Some(c) => c,
+            None => {
                 let (digits, radix) = match name.strip_prefix("#x") {
                     Some(hex) => (hex, 16),
                     None => (name.strip_prefix('#')?, 10),
