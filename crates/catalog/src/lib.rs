@@ -93,8 +93,7 @@ pub struct Facets {
     pub year: Vec<FacetValue>,
 }
 
-/// A search's answer. Its results are [`ClusterDoc`]s, or with
-/// [`Catalog::search_json`] their stored JSON.
+/// A search's answer: a page of [`ClusterDoc`]s and the facet counts.
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchResponse<H = ClusterDoc> {
     /// Clusters matching.
@@ -290,21 +289,6 @@ impl Catalog {
         let offset = Catalog::check_paging(req.page, req.per_page)?;
         let query = self.request_query(req)?;
         self.run(&query, offset, req.per_page, req.page, req.sort)
-    }
-
-    /// [`search`](Self::search) with each result as the JSON the index
-    /// stores for it, passed on without being parsed (the JSON API).
-    pub fn search_json(
-        &self,
-        req: &SearchRequest,
-    ) -> Result<SearchResponse<Box<serde_json::value::RawValue>>, CatalogError> {
-        let offset = Catalog::check_paging(req.page, req.per_page)?;
-        let query = self.request_query(req)?;
-        let r = self
-            .index
-            .search_json(&query, offset, req.per_page, req.sort)
-            .map_err(CatalogError::internal)?;
-        Ok(Catalog::response(r, req.page, req.per_page))
     }
 
     /// Runs an already built query.

@@ -24,7 +24,6 @@ pub use query::{Query, SearchField, tokens};
 pub use schema::SearchText;
 
 use schema::Fields;
-use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
@@ -230,7 +229,7 @@ impl CatalogIndex {
     }
 
     fn decode(&self, doc: &TantivyDocument) -> Result<ClusterDoc, IndexError> {
-        serde_json::from_slice(self.data(doc)?).map_err(|e| IndexError::Corrupt(e.to_string()))
+        postcard::from_bytes(self.data(doc)?).map_err(|e| IndexError::Corrupt(e.to_string()))
     }
 
     fn data<'d>(&self, doc: &'d TantivyDocument) -> Result<&'d [u8], IndexError> {
@@ -248,21 +247,6 @@ impl CatalogIndex {
         sort: Sort,
     ) -> Result<SearchResults, IndexError> {
         self.search_as(query, offset, limit, sort, |d| self.decode(d))
-    }
-
-    /// [`search`](Self::search), with each hit as its stored JSON (a
-    /// [`ClusterDoc`] serialised), checked but not parsed into a struct:
-    /// for answers that only pass the documents on, such as the JSON API.
-    pub fn search_json(
-        &self,
-        query: &Query,
-        offset: usize,
-        limit: usize,
-        sort: Sort,
-    ) -> Result<SearchResults<Box<RawValue>>, IndexError> {
-        self.search_as(query, offset, limit, sort, |d| {
-            serde_json::from_slice(self.data(d)?).map_err(|e| IndexError::Corrupt(e.to_string()))
-        })
     }
 
     fn search_as<H>(

@@ -43,7 +43,15 @@ pub(crate) struct Fields {
     pub year: Field,
     pub sort_title: Field,
     pub holders: Field,
+    /// The [`ClusterDoc`] in postcard: compact, and quick to write and to
+    /// read back (until 2026-12 it was JSON in a field named `data`; an
+    /// index from then has another schema, so a harvest rebuilds it).
     pub data: Field,
+}
+
+thread_local! {
+    /// Each indexing thread's buffer for the stored document.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Fields {
@@ -72,7 +80,7 @@ impl Fields {
             year: b.add_i64_field("year", INDEXED | FAST),
             sort_title: b.add_text_field("sort_title", FAST),
             holders: b.add_u64_field("holders", FAST),
-            data: b.add_bytes_field("data", STORED),
+            data: b.add_bytes_field("cluster", STORED),
         };
         (b.build(), fields)
     }
@@ -160,7 +168,12 @@ impl Fields {
         }
         d.add_text(self.sort_title, unicat_bib::fold::fold(&doc.title));
         d.add_u64(self.holders, libs.len() as u64);
-        d.add_bytes(self.data, &serde_json::to_vec(doc).unwrap_or_default());
+        SCRATCH.with_borrow_mut(|buf| {
+            buf.clear();
+            // Serialising these plain structs into a Vec cannot fail.
+            *buf = postcard::to_extend(doc, std::mem::take(buf)).unwrap_or_default();
+            d.add_bytes(self.data, buf.as_slice());
+        });
         d
     }
 

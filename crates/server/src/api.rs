@@ -51,7 +51,7 @@ async fn search(
     p: Params,
 ) -> Result<axum::response::Response, ApiError> {
     let req = search_request(&p)?;
-    let body = state.blocking(move |c| json(&c.search_json(&req)?)).await?;
+    let body = state.blocking(move |c| json(&c.search(&req)?)).await?;
     Ok(json_response(body))
 }
 
