@@ -95,7 +95,7 @@ pub struct Facets {
 
 /// A search's answer: a page of [`ClusterDoc`]s and the facet counts.
 #[derive(Clone, Debug, Serialize)]
-pub struct SearchResponse<H = ClusterDoc> {
+pub struct SearchResponse {
     /// Clusters matching.
     pub total: u64,
     /// The page.
@@ -103,7 +103,7 @@ pub struct SearchResponse<H = ClusterDoc> {
     /// Results per page.
     pub per_page: usize,
     /// The page's clusters.
-    pub results: Vec<H>,
+    pub results: Vec<ClusterDoc>,
     /// Facet counts (clusters).
     pub facets: Facets,
 }
@@ -307,7 +307,7 @@ impl Catalog {
         Ok(Catalog::response(r, page, per_page))
     }
 
-    fn response<H>(r: SearchResults<H>, page: usize, per_page: usize) -> SearchResponse<H> {
+    fn response(r: SearchResults, page: usize, per_page: usize) -> SearchResponse {
         let conv = |v: Vec<(String, u64)>| {
             v.into_iter()
                 .map(|(value, count)| FacetValue { value, count })

@@ -84,14 +84,13 @@ pub struct FacetCounts {
     pub year: Vec<(String, u64)>,
 }
 
-/// A page of results. Hits are [`ClusterDoc`]s, or with
-/// [`CatalogIndex::search_json`] the stored JSON of each, unparsed.
+/// A page of results.
 #[derive(Clone, Debug)]
-pub struct SearchResults<H = ClusterDoc> {
+pub struct SearchResults {
     /// Clusters matching in all.
     pub total: u64,
     /// This page.
-    pub hits: Vec<H>,
+    pub hits: Vec<ClusterDoc>,
     /// Facet counts over all matches (counting clusters).
     pub facets: FacetCounts,
 }
@@ -246,17 +245,6 @@ impl CatalogIndex {
         limit: usize,
         sort: Sort,
     ) -> Result<SearchResults, IndexError> {
-        self.search_as(query, offset, limit, sort, |d| self.decode(d))
-    }
-
-    fn search_as<H>(
-        &self,
-        query: &Query,
-        offset: usize,
-        limit: usize,
-        sort: Sort,
-        decode: impl Fn(&TantivyDocument) -> Result<H, IndexError>,
-    ) -> Result<SearchResults<H>, IndexError> {
         let searcher = self.reader.searcher();
         let q = query.to_tantivy(&self.fields);
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
@@ -303,7 +291,7 @@ impl CatalogIndex {
                 .into_iter()
                 .map(|a| {
                     let d: TantivyDocument = searcher.doc(a)?;
-                    decode(&d)
+                    self.decode(&d)
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };

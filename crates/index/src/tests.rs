@@ -304,7 +304,7 @@ fn an_index_from_another_version_is_replaced_for_a_harvest() {
 }
 
 #[test]
-fn facet_columns_follow_new_segments_and_json_hits_match() {
+fn facet_columns_follow_new_segments() {
     let (_d, index) = index_with(&[doc(
         "a1",
         "Alpha",
