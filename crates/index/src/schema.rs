@@ -50,7 +50,8 @@ pub(crate) struct Fields {
 }
 
 thread_local! {
-    /// Each indexing thread's buffer for the stored document.
+    /// Each document-building thread's buffer for the stored document
+    /// (reused: no allocation per cluster).
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
