@@ -179,11 +179,25 @@ fn contains_ci(haystack: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| h.contains(n))
 }
 
-/// Is the resource delivered online? 008 form of item `o`/`q`/`s`, a remote
-/// electronic 007, RDA carrier "online resource", or an "[electronic
-/// resource]" GMD.
-fn is_online(record: &Record, form_of_item: Option<u8>) -> bool {
-    if matches!(form_of_item, Some(b'o' | b'q' | b's')) {
+/// The form of item (008/23, or 008/29 for maps and visual materials).
+fn form_of_item(record: &Record) -> Option<u8> {
+    let f008 = record.control("008").unwrap_or("").as_bytes();
+    match record.leader.record_type() {
+        b'e' | b'f' | b'g' | b'k' | b'o' | b'r' => f008.get(29).copied(),
+        _ => f008.get(23).copied(),
+    }
+}
+
+/// Is the resource delivered online, whatever its type (a streamed
+/// recording or film, an online score or map, an e-book)? Any of: 008 form
+/// of item `o`/`q`/`s`; a remote-access 007 (`cr`); RDA carrier (338)
+/// "online resource" or `cr`; media type (337) "computer" or `c`; 300
+/// "online resource"; an "[electronic resource]" GMD; or a link to the
+/// resource itself (856 second indicator 0, without $3 naming only part
+/// of it) on a record whose 300 describes no physical extent. A DVD record
+/// that links to a shop page (856 40 $3 Amazon.com) stays physical.
+pub fn is_online(record: &Record) -> bool {
+    if matches!(form_of_item(record), Some(b'o' | b'q' | b's')) {
         return true;
     }
     let remote_007 = record
@@ -195,15 +209,29 @@ fn is_online(record: &Record, form_of_item: Option<u8>) -> bool {
     if remote_007 {
         return true;
     }
-    record.data_fields("338").any(|f| {
-        f.values('a').any(|v| contains_ci(v, &["online resource"]))
-            || f.values('b').any(|v| v.trim() == "cr")
-    }) || record.data_fields("245").any(|f| {
-        f.values('h')
-            .any(|v| contains_ci(v, &["electronic resource"]))
-    }) || record
-        .data_fields("300")
-        .any(|f| f.values('a').any(|v| contains_ci(v, &["online resource"])))
+    let online_extent =
+        |f: &unicat_marc::DataField| f.values('a').any(|v| contains_ci(v, &["online resource"]));
+    if record
+        .data_fields("338")
+        .any(|f| online_extent(f) || f.values('b').any(|v| v.trim() == "cr"))
+        || record.data_fields("337").any(|f| {
+            f.values('a')
+                .any(|v| v.trim().eq_ignore_ascii_case("computer"))
+                || f.values('b').any(|v| v.trim() == "c")
+        })
+        || record.data_fields("245").any(|f| {
+            f.values('h')
+                .any(|v| contains_ci(v, &["electronic resource"]))
+        })
+        || record.data_fields("300").any(online_extent)
+    {
+        return true;
+    }
+    let physical_extent = record.data_fields("300").any(|f| f.first('a').is_some());
+    !physical_extent
+        && record
+            .data_fields("856")
+            .any(|f| f.indicators.second == '0' && f.first('u').is_some() && f.first('3').is_none())
 }
 
 fn looks_large_print(record: &Record) -> bool {
@@ -231,13 +259,8 @@ pub fn detect(record: &Record) -> MaterialFormat {
     let f008 = record.control("008").unwrap_or("").as_bytes();
     let ty = leader.record_type();
     let level = leader.bibliographic_level();
-    // 008/23 is "form of item" for books, music, serials, mixed materials;
-    // 008/29 for maps and visual materials.
-    let form = match ty {
-        b'e' | b'f' | b'g' | b'k' | b'o' | b'r' => f008.get(29).copied(),
-        _ => f008.get(23).copied(),
-    };
-    let online = is_online(record, form);
+    let form = form_of_item(record);
+    let online = is_online(record);
     let first_007 = record
         .fields
         .iter()

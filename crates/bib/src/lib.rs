@@ -35,8 +35,8 @@ pub mod holdings;
 mod identifiers;
 mod record;
 
-pub use date::{year_from_008, year_in};
-pub use format::{MaterialFormat, detect as detect_format};
+pub use date::{copyright_year_from_008, year_from_008, year_in, years_in};
+pub use format::{MaterialFormat, detect as detect_format, is_online};
 pub use holdings::{Availability, HoldingsMapping, HoldingsSummary, Item, summarize};
 pub use identifiers::{Isbn13, Issn, Lccn, OclcNumber};
 pub use record::{BibRecord, Extent, IsbnEntry, parse_extent};

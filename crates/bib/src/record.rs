@@ -1,8 +1,8 @@
 //! [`BibRecord`]: the normalised description extracted from one MARC record.
 
-use crate::date::{year_from_008, year_in};
+use crate::date::{copyright_year_from_008, year_from_008, year_in, years_in};
 use crate::fold::{fold, strip_leading_article, strip_nonfiling, trim_isbd};
-use crate::format::{MaterialFormat, detect};
+use crate::format::{MaterialFormat, detect, is_online};
 use crate::identifiers::{Isbn13, Issn, Lccn, OclcNumber};
 use serde::{Deserialize, Serialize};
 use unicat_marc::{DataField, Record};
@@ -106,6 +106,27 @@ pub struct BibRecord {
     pub oclc_numbers: Vec<OclcNumber>,
     /// LCCN (010 $a), normalised.
     pub lccn: Option<Lccn>,
+    /// Delivered online (an e-book, a streamed recording or film, an online
+    /// score or map), whatever the record type: 008 form of item `o`/`q`/`s`,
+    /// a remote-access 007 (`cr`), 300 or 338 "online resource", 337
+    /// "computer", an "[electronic resource]" GMD, or a link to the resource
+    /// itself (856 second indicator 0) on a record that describes no
+    /// physical extent.
+    pub online: bool,
+    /// 008 Date 1 (07-10), when it is a year.
+    pub date1: Option<u16>,
+    /// 008 Date 2 (11-14) when the date type (`t`) says it is the copyright
+    /// date, and it is a year.
+    pub date2: Option<u16>,
+    /// Every year the imprint gives (260/264 $c, copyright dates included):
+    /// `1979, c1978` gives both.
+    pub imprint_years: Vec<u16>,
+    /// OCLC numbers merged into this record's (019 $a): records that carry
+    /// one of them describe the same manifestation.
+    pub merged_oclc_numbers: Vec<OclcNumber>,
+    /// The host item of a component part (773 $t and $g: the issue, the
+    /// volume, the pages), as written.
+    pub host_item: Option<String>,
 }
 
 impl BibRecord {
@@ -114,6 +135,7 @@ impl BibRecord {
         let mut bib = BibRecord {
             control_number: record.control_number().map(str::to_string),
             format: detect(record),
+            online: is_online(record),
             ..BibRecord::default()
         };
         bib.read_title(record);
@@ -252,6 +274,19 @@ impl BibRecord {
                 .map(trim_isbd)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string);
+        }
+        for f in record.data_fields_any(&["260", "264"]) {
+            for c in f.values('c') {
+                for y in years_in(c) {
+                    if !self.imprint_years.contains(&y) {
+                        self.imprint_years.push(y);
+                    }
+                }
+            }
+        }
+        if let Some(f008) = record.control("008") {
+            self.date1 = year_from_008(f008);
+            self.date2 = copyright_year_from_008(f008);
         }
         let from_c = |f: &DataField| f.values('c').find_map(year_in);
         self.year = published
@@ -473,6 +508,20 @@ impl BibRecord {
         self.lccn = record
             .data_fields("010")
             .find_map(|f| f.first('a').and_then(Lccn::parse));
+        for f in record.data_fields("019") {
+            for v in f.values('a') {
+                if let Some(n) = OclcNumber::parse(v)
+                    && !self.oclc_numbers.contains(&n)
+                    && !self.merged_oclc_numbers.contains(&n)
+                {
+                    self.merged_oclc_numbers.push(n);
+                }
+            }
+        }
+        if let Some(f) = record.data_field("773") {
+            let host = trim_isbd(&join_codes(f, "tg")).to_string();
+            self.host_item = (!host.is_empty()).then_some(host);
+        }
     }
 }
 
