@@ -11,7 +11,7 @@
 //! and a re-clustering after a harvest (only the records whose clusters the
 //! harvest touched, with every other cluster fixed but open to joiners).
 
-use crate::decide::{compatible, passes};
+use crate::decide::{compatible, decide, passes};
 use crate::evidence::SharedKey;
 use crate::features::Manifestation;
 use crate::keys::{Candidate, KeyIndex};
@@ -257,7 +257,7 @@ impl<'a> Clustering<'a> {
                 if let Some(k) = kinds_of(m) {
                     let strength = k.strength();
                     if anchor.is_none_or(|(s, _)| strength > s)
-                        && compatible(rec, &self.records[m as usize], k.strong())
+                        && decide(rec, &self.records[m as usize]).is_match()
                     {
                         anchor = Some((strength, m));
                     }
@@ -267,12 +267,10 @@ impl<'a> Clustering<'a> {
                 continue;
             };
             // Complete linkage: no veto against any member.
-            let all_ok = cluster.members.iter().all(|&m| {
-                m == with || {
-                    let strong = kinds_of(m).is_some_and(|k| k.strong());
-                    compatible(rec, &self.records[m as usize], strong)
-                }
-            });
+            let all_ok = cluster
+                .members
+                .iter()
+                .all(|&m| m == with || compatible(rec, &self.records[m as usize]));
             if !all_ok {
                 continue;
             }

@@ -9,7 +9,7 @@ use unicat_bib::{BibRecord, Isbn13, Issn, Lccn, MaterialFormat, OclcNumber};
 /// The version of [`Manifestation::from_bib`]: the record store keeps each
 /// record's view and recomputes those written under another version. Bump
 /// it whenever `from_bib`, or anything it calls, would give another result.
-pub const VIEW_VERSION: u8 = 1;
+pub const VIEW_VERSION: u8 = 2;
 
 /// The matching view of one library record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,12 +20,26 @@ pub struct Manifestation {
     pub subtitle: String,
     /// The main author's surname (or first word of a body), folded.
     pub author: Option<String>,
+    /// Every name of a person, body or meeting (1xx and 7xx): a person's
+    /// surname, a body's name, folded.
+    pub names: Vec<String>,
+    /// Surnames named by the statement of responsibility (245 $c): the last
+    /// word of each name it lists, folded (`Lucas Carlson and Leonard
+    /// Richardson` → `carlson`, `richardson`). Brief records often name
+    /// their authors only there.
+    pub statement: Vec<String>,
     /// Year of publication.
     pub year: Option<u16>,
+    /// Every year the record gives for its publication: the imprint's
+    /// (publication and copyright), 008 Date 1, and 008 Date 2 when it is
+    /// the copyright date. Sorted, without repeats.
+    pub years: Vec<u16>,
     /// Publisher words that identify it (folded, without "press", "inc"…).
     pub publisher: Vec<String>,
-    /// Format and carrier.
+    /// Format.
     pub format: MaterialFormat,
+    /// Delivered online (the carrier), whatever the format.
+    pub online: bool,
     /// The edition reduced to a key: `1`, `2`, …, `rev`, or the folded
     /// statement when it has no number.
     pub edition: Option<String>,
@@ -45,8 +59,15 @@ pub struct Manifestation {
     pub issns: Vec<Issn>,
     /// OCLC numbers.
     pub oclc: Vec<OclcNumber>,
+    /// OCLC numbers merged into this record's (019).
+    pub merged_oclc: Vec<OclcNumber>,
     /// LCCN.
     pub lccn: Option<Lccn>,
+    /// The host item of a component part (773 $t $g), folded.
+    pub host: Option<String>,
+    /// True when the title is generic ("Annual report", "Poems", "Editor's
+    /// notes"): it says little about which manifestation this is.
+    pub generic_title: bool,
 }
 
 const PUBLISHER_NOISE: &[&str] = &[
@@ -256,9 +277,25 @@ impl Manifestation {
     /// The matching view of a description.
     pub fn from_bib(bib: &BibRecord) -> Manifestation {
         // The title proper alone: subtitles and parts are compared apart
-        // (a subtitle may be dropped; a part never may).
-        let title = strip_leading_article(&fold(&bib.title)).to_string();
-        let subtitle = bib.subtitle.as_deref().map(fold).unwrap_or_default();
+        // (a subtitle may be dropped; a part never may). A part written
+        // into the title proper (`Ruby cookbook. Volume 2`) is taken out
+        // of it, so that it compares with 245 $n.
+        // A subtitle written into the title proper (`Title : subtitle` in
+        // $a, no $b) is read as a subtitle.
+        let (proper, folded_subtitle) = match (&bib.subtitle, bib.title.split_once(':')) {
+            (None, Some((t, rest))) if !t.trim().is_empty() && !rest.trim().is_empty() => {
+                (t, Some(rest))
+            }
+            _ => (bib.title.as_str(), None),
+        };
+        let folded = fold(proper);
+        let (title, part_in_title) = split_part(strip_leading_article(&folded));
+        let subtitle = bib
+            .subtitle
+            .as_deref()
+            .or(folded_subtitle)
+            .map(fold)
+            .unwrap_or_default();
         let part = {
             let joined: Vec<&str> = bib
                 .part_numbers
@@ -267,16 +304,41 @@ impl Manifestation {
                 .map(String::as_str)
                 .collect();
             if joined.is_empty() {
-                None
+                part_in_title
             } else {
                 part_key(&joined.join(" "))
             }
         };
+        let mut years: Vec<u16> = bib
+            .year
+            .iter()
+            .chain(&bib.imprint_years)
+            .chain(&bib.date1)
+            .chain(&bib.date2)
+            .copied()
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut names: Vec<String> = Vec::new();
+        for a in &bib.authors {
+            let key = name_key(a);
+            if !key.is_empty() && !names.contains(&key) {
+                names.push(key);
+            }
+        }
+        let generic_title = is_generic_title(&title, &subtitle);
         Manifestation {
             title,
             subtitle,
             author: bib.author_key.clone(),
+            names,
+            statement: bib
+                .responsibility
+                .as_deref()
+                .map(statement_surnames)
+                .unwrap_or_default(),
             year: bib.year,
+            years,
             publisher: {
                 let mut words: Vec<String> = bib
                     .publishers
@@ -288,6 +350,7 @@ impl Manifestation {
                 words
             },
             format: bib.format,
+            online: bib.online,
             edition: bib.edition.as_deref().and_then(edition_key),
             part,
             series_number: bib.series_numbers.first().and_then(|v| part_key(v)),
@@ -310,8 +373,17 @@ impl Manifestation {
                 .collect(),
             issns: bib.issns.clone(),
             oclc: bib.oclc_numbers.clone(),
+            merged_oclc: bib.merged_oclc_numbers.clone(),
             lccn: bib.lccn.clone(),
+            host: bib.host_item.as_deref().map(fold).filter(|h| !h.is_empty()),
+            generic_title,
         }
+    }
+
+    /// Every name the record gives: its 1xx/7xx names, then the surnames
+    /// of its statement of responsibility.
+    pub fn all_names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().chain(&self.statement).map(String::as_str)
     }
 
     /// The title with its subtitle, as one folded string.
@@ -322,6 +394,197 @@ impl Manifestation {
             format!("{} {}", self.title, self.subtitle)
         }
     }
+}
+
+/// A name's key: a person's surname (the part before the first comma of
+/// an inverted name), or a body's or a forename-order name, folded.
+pub fn name_key(display: &str) -> String {
+    let head = display.split(',').next().unwrap_or(display);
+    fold(head)
+}
+
+/// Words that are not names in a statement of responsibility.
+const STATEMENT_NOISE: &[&str] = &[
+    "by",
+    "and",
+    "with",
+    "edited",
+    "editor",
+    "editors",
+    "ed",
+    "eds",
+    "translated",
+    "translator",
+    "trans",
+    "introduction",
+    "intro",
+    "notes",
+    "foreword",
+    "preface",
+    "afterword",
+    "illustrated",
+    "illustrations",
+    "illustrator",
+    "compiled",
+    "compiler",
+    "selected",
+    "written",
+    "others",
+    "al",
+    "et",
+    "the",
+    "of",
+    "an",
+    "a",
+    "in",
+    "for",
+    "from",
+    "revised",
+    "prepared",
+    "text",
+    "commentary",
+    "contributions",
+    "directed",
+    "produced",
+    "presents",
+    "jr",
+    "sr",
+    "ii",
+    "iii",
+    "phd",
+    "md",
+    "dr",
+    "sir",
+];
+
+/// The surnames a statement of responsibility names: the last word (of
+/// three letters or more, not a role word) of each name it lists. Names
+/// are separated by `;`, `,`, `&` and ` and `. At most six.
+pub fn statement_surnames(statement: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for segment in statement.split([';', ',', '&', '/', '[', ']', '(', ')', ':']) {
+        let folded = fold(segment);
+        // " and " joins two names in one segment.
+        for name in folded.split(" and ") {
+            let last = name
+                .split(' ')
+                .rev()
+                .find(|w| w.chars().count() >= 3 && !STATEMENT_NOISE.contains(w));
+            if let Some(w) = last
+                && !w.bytes().all(|b| b.is_ascii_digit())
+                && !out.iter().any(|o| o == w)
+            {
+                out.push(w.to_string());
+            }
+            if out.len() == 6 {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Titles that name a kind of text rather than a text: a record with one of
+/// them is matched only with more than its title, author and year (an
+/// identifier, a host item or a part that agrees).
+const GENERIC_TITLES: &[&str] = &[
+    "abstracts",
+    "annual report",
+    "bulletin",
+    "catalogue",
+    "catalog",
+    "chairs message",
+    "chairmans message",
+    "collected poems",
+    "collected works",
+    "complete works",
+    "contents",
+    "correspondence",
+    "editorial",
+    "editors note",
+    "editors notes",
+    "essays",
+    "foreword",
+    "index",
+    "introduction",
+    "letters",
+    "letter from the editor",
+    "minutes",
+    "news",
+    "newsletter",
+    "notes",
+    "novels",
+    "plays",
+    "poems",
+    "poetry",
+    "preface",
+    "presidents message",
+    "proceedings",
+    "report",
+    "reports",
+    "review",
+    "reviews",
+    "book reviews",
+    "selected poems",
+    "selected works",
+    "selected writings",
+    "selections",
+    "short stories",
+    "songs",
+    "stories",
+    "untitled",
+    "works",
+    "writings",
+];
+
+/// Is a folded title (with its subtitle) generic? The title proper is
+/// generic and the subtitle, if any, does not name the text either.
+pub fn is_generic_title(title: &str, subtitle: &str) -> bool {
+    GENERIC_TITLES.contains(&title) && (subtitle.is_empty() || GENERIC_TITLES.contains(&subtitle))
+}
+
+/// Takes a part designation out of a folded title proper: `ruby cookbook
+/// volume 2` → (`ruby cookbook`, `2`); `histoire part ii` → (`histoire`,
+/// `2`); `hearings 1951 56 volume xiv u s foreign policy` → (`hearings 1951
+/// 56 u s foreign policy`, `14`). At the end of the title any part label
+/// counts (`v`, `no`, `book`, `t`…); inside it only the unambiguous ones
+/// (`volume`, `vol`, `part`, `band`, `tome`…), so that "The no 1 ladies
+/// detective agency" keeps its number. A title that is nothing but the part
+/// is kept whole.
+pub fn split_part(title: &str) -> (String, Option<String>) {
+    const LABELS: &[&str] = &[
+        "v", "vol", "volume", "pt", "part", "bd", "band", "t", "tome", "book", "bk", "no", "teil",
+        "livre", "partie", "tomo",
+    ];
+    const INSIDE: &[&str] = &[
+        "vol", "volume", "part", "band", "tome", "teil", "livre", "partie", "tomo",
+    ];
+    let number = |w: &str| -> Option<String> {
+        if !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit()) {
+            let n = w.trim_start_matches('0');
+            return Some(if n.is_empty() { "0" } else { n }.to_string());
+        }
+        roman(w).map(|n| n.to_string())
+    };
+    let words: Vec<&str> = title.split(' ').collect();
+    let n = words.len();
+    for i in (1..n.saturating_sub(1)).rev() {
+        let at_end = i + 2 == n;
+        let label = words[i];
+        let is_label = if at_end {
+            LABELS.contains(&label)
+        } else {
+            INSIDE.contains(&label)
+        };
+        if !is_label {
+            continue;
+        }
+        if let Some(part) = number(words[i + 1]) {
+            let rest: Vec<&str> = words[..i].iter().chain(&words[i + 2..]).copied().collect();
+            return (rest.join(" "), Some(part));
+        }
+    }
+    (title.to_string(), None)
 }
 
 /// Folds a title the way [`Manifestation`] does, for callers that have only

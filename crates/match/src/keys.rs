@@ -4,46 +4,84 @@ use crate::evidence::SharedKey;
 use crate::features::Manifestation;
 use std::collections::HashMap;
 
-/// The first words of a folded title.
-pub fn title_prefix(title: &str, words: usize) -> String {
-    title
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .take(words)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The first `n` letters of a folded title, spaces left out: a missing or
+/// misplaced space (`MilesD avis`) does not change it.
+pub fn title_prefix(title: &str, n: usize) -> String {
+    title.chars().filter(|c| *c != ' ').take(n).collect()
 }
 
-/// Every key a record can be found by. The title key is the first word of
-/// the title proper with the main author's surname and the year: short
-/// enough that a subtitle dropped, or folded into the title, does not
-/// change it; with the year, small enough to stay cheap for prolific
-/// authors (the year guard would keep other years apart anyway). A record
-/// without an author gets the first two words with the year.
-pub fn keys(m: &Manifestation) -> Vec<SharedKey> {
-    let mut out = Vec::with_capacity(m.isbns.len() + m.oclc.len() + 3);
-    out.extend(m.oclc.iter().map(|o| SharedKey::Oclc(o.value())));
-    out.extend(m.isbns.iter().map(|(i, _)| SharedKey::Isbn(i.to_string())));
+/// Letters of the title in the title keys.
+const TITLE_KEY_LETTERS: usize = 6;
+/// Letters of the title in the title-and-year key of records without names.
+const TITLE_YEAR_LETTERS: usize = 8;
+/// Names a record is found by.
+const KEY_NAMES: usize = 3;
+
+/// Calls `emit(strength, text)` for every key a record can be found by:
+/// - its identifiers (OCLC numbers, merged ones included, ISBNs, LCCN,
+///   ISSNs);
+/// - the beginning of its title with each of its first names (main and
+///   added entries, then the surnames of the statement of responsibility),
+///   without the year, so that a year one off still meets;
+/// - its first two names with the year, so that a title with a typing slip
+///   at its start still meets;
+/// - the beginning of its title with the year, so that a brief record that
+///   names nobody meets a full one.
+fn each_key(m: &Manifestation, mut emit: impl FnMut(u8, std::fmt::Arguments<'_>)) {
+    for o in m.oclc.iter().chain(&m.merged_oclc) {
+        emit(6, format_args!("{}", o.value()));
+    }
+    for (i, _) in &m.isbns {
+        emit(5, format_args!("{i}"));
+    }
     if let Some(l) = &m.lccn {
-        out.push(SharedKey::Lccn(l.as_str().to_string()));
+        emit(4, format_args!("{}", l.as_str()));
     }
-    out.extend(m.issns.iter().map(|i| SharedKey::Issn(i.to_string())));
-    let year = m.year.map(|y| y.to_string()).unwrap_or_default();
-    match &m.author {
-        Some(a) => {
-            let t = title_prefix(&m.title, 1);
-            if !t.is_empty() {
-                out.push(SharedKey::TitleAuthor(format!("{t}|{a}|{year}")));
-            }
-        }
-        None if m.year.is_some() => {
-            let t = title_prefix(&m.title, 2);
-            if !t.is_empty() {
-                out.push(SharedKey::TitleYear(format!("{t}|{year}")));
-            }
-        }
-        None => {}
+    for i in &m.issns {
+        emit(3, format_args!("{i}"));
     }
+    let mut names: Vec<&str> = Vec::with_capacity(KEY_NAMES);
+    for n in m.all_names() {
+        if names.len() == KEY_NAMES {
+            break;
+        }
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    if !m.title.is_empty() {
+        let prefix = title_prefix(&m.title, TITLE_KEY_LETTERS);
+        for n in &names {
+            emit(2, format_args!("{prefix}|{n}"));
+        }
+    }
+    if let Some(year) = m.year {
+        for n in names.iter().take(2) {
+            emit(0, format_args!("{n}|{year}"));
+        }
+        if !m.title.is_empty() {
+            let prefix = title_prefix(&m.title, TITLE_YEAR_LETTERS);
+            emit(1, format_args!("{prefix}|{year}"));
+        }
+    }
+}
+
+/// Every key a record can be found by, in words (see [`each_key`]).
+pub fn keys(m: &Manifestation) -> Vec<SharedKey> {
+    let mut out = Vec::with_capacity(m.isbns.len() + m.oclc.len() + 6);
+    each_key(m, |strength, text| {
+        let text = text.to_string();
+        out.push(match strength {
+            6 => SharedKey::Oclc(text.parse().unwrap_or_default()),
+            5 => SharedKey::Isbn(text),
+            4 => SharedKey::Lccn(text),
+            3 => SharedKey::Issn(text),
+            2 => SharedKey::TitleAuthor(text),
+            1 => SharedKey::TitleYear(text),
+            _ => SharedKey::NameYear(text),
+        });
+    });
+    out.dedup();
     out
 }
 
@@ -73,26 +111,14 @@ impl std::fmt::Write for Feed {
 
 use std::hash::Hasher;
 
-impl Feed {
-    fn new(strength: u8) -> Feed {
-        let mut h = std::hash::DefaultHasher::new();
-        h.write_u8(strength);
-        Feed(h)
-    }
-    fn text(mut self, parts: &[&str]) -> u64 {
-        for (i, p) in parts.iter().enumerate() {
-            if i > 0 {
-                self.0.write(b"|");
-            }
-            self.0.write(p.as_bytes());
-        }
-        self.0.finish()
-    }
-    fn display(mut self, v: impl std::fmt::Display) -> u64 {
-        use std::fmt::Write;
-        let _ = write!(self, "{v}");
-        self.0.finish()
-    }
+/// The hash of a key's text with its strength.
+fn hash_text(strength: u8, text: std::fmt::Arguments<'_>) -> u64 {
+    use std::fmt::Write;
+    let mut h = std::hash::DefaultHasher::new();
+    h.write_u8(strength);
+    let mut f = Feed(h);
+    let _ = f.write_fmt(text);
+    f.0.finish()
 }
 
 /// A key reduced to 64 bits (SipHash), with its strength (which kind of
@@ -101,55 +127,35 @@ pub(crate) type KeyHash = (u64, u8);
 
 /// The hash of a key, as [`hash_keys`] computes it from a record.
 pub fn hash_key(k: &SharedKey) -> u64 {
-    let f = Feed::new(k.strength());
+    let s = k.strength();
     match k {
-        SharedKey::Oclc(n) => f.display(n),
+        SharedKey::Oclc(n) => hash_text(s, format_args!("{n}")),
         SharedKey::Isbn(v)
         | SharedKey::Lccn(v)
         | SharedKey::Issn(v)
         | SharedKey::TitleAuthor(v)
-        | SharedKey::TitleYear(v) => f.text(&[v]),
+        | SharedKey::TitleYear(v)
+        | SharedKey::NameYear(v) => hash_text(s, format_args!("{v}")),
     }
 }
 
 /// The hashes of [`keys`], without building their text.
 pub(crate) fn hash_keys(m: &Manifestation, out: &mut Vec<KeyHash>) {
-    out.extend(m.oclc.iter().map(|o| (Feed::new(6).display(o.value()), 6)));
-    out.extend(m.isbns.iter().map(|(i, _)| (Feed::new(5).display(i), 5)));
-    if let Some(l) = &m.lccn {
-        out.push((Feed::new(4).text(&[l.as_str()]), 4));
-    }
-    out.extend(m.issns.iter().map(|i| (Feed::new(3).display(i), 3)));
-    let mut year_buf = [0u8; 5];
-    let year = match m.year {
-        Some(y) => {
-            use std::io::Write;
-            let mut w = &mut year_buf[..];
-            let _ = write!(w, "{y}");
-            let n = 5 - w.len();
-            std::str::from_utf8(&year_buf[..n]).unwrap_or("")
+    let start = out.len();
+    each_key(m, |strength, text| {
+        out.push((hash_text(strength, text), strength));
+    });
+    // The same key twice (an OCLC number in 035 and 019): once.
+    let mine = &mut out[start..];
+    mine.sort_unstable();
+    let mut kept = start;
+    for i in start..out.len() {
+        if kept == start || out[i] != out[kept - 1] {
+            out[kept] = out[i];
+            kept += 1;
         }
-        None => "",
-    };
-    let mut words = m.title.split(' ').filter(|w| !w.is_empty());
-    match &m.author {
-        Some(a) => {
-            if let Some(t) = words.next() {
-                out.push((Feed::new(2).text(&[t, a, year]), 2));
-            }
-        }
-        None if m.year.is_some() => match (words.next(), words.next()) {
-            (Some(t1), Some(t2)) => {
-                let mut f = Feed::new(1);
-                f.0.write(t1.as_bytes());
-                f.0.write(b" ");
-                out.push((f.text(&[t2, year]), 1));
-            }
-            (Some(t1), None) => out.push((Feed::new(1).text(&[t1, year]), 1)),
-            _ => {}
-        },
-        None => {}
     }
+    out.truncate(kept);
 }
 
 /// The hash of a title's first three words (to count different titles).
@@ -242,10 +248,6 @@ impl Candidate {
     /// The strongest kind of key shared.
     pub fn strength(&self) -> u8 {
         7 - self.kinds.leading_zeros() as u8
-    }
-    /// True when an identifier (not a title key) is shared.
-    pub fn strong(&self) -> bool {
-        self.kinds & !0b111 != 0
     }
 }
 
@@ -425,9 +427,13 @@ mod tests {
             title: "sense and sensibility".into(),
             subtitle: String::new(),
             author: Some("austen".into()),
+            names: vec!["austen".into()],
+            statement: vec![],
             year: Some(1913),
+            years: vec![1913],
             publisher: vec![],
             format: Default::default(),
+            online: false,
             edition: None,
             part: None,
             series_number: None,
@@ -437,17 +443,19 @@ mod tests {
             isbns: vec![(unicat_bib::Isbn13::parse("0940787083").unwrap(), false)],
             issns: vec![unicat_bib::Issn::parse("0028-0836").unwrap()],
             oclc: vec![unicat_bib::OclcNumber::parse("(OCoLC)ocm00012345").unwrap()],
+            merged_oclc: vec![],
             lccn: unicat_bib::Lccn::parse("85-12345"),
+            host: None,
+            generic_title: false,
         };
-        for author in [Some("austen".to_string()), None] {
-            m.author = author;
+        for names in [vec!["austen".to_string()], vec![]] {
+            m.names = names;
             let mut hashes = Vec::new();
             hash_keys(&m, &mut hashes);
             let words = keys(&m);
             assert_eq!(hashes.len(), words.len());
-            for ((h, s), k) in hashes.iter().zip(&words) {
-                assert_eq!(*h, hash_key(k), "{k}");
-                assert_eq!(*s, k.strength(), "{k}");
+            for k in &words {
+                assert!(hashes.contains(&(hash_key(k), k.strength())), "{k}");
             }
         }
         // Different keys, different hashes.
@@ -456,22 +464,15 @@ mod tests {
         let (mut a, mut b) = (Vec::new(), Vec::new());
         hash_keys(&m, &mut a);
         hash_keys(&other, &mut b);
-        assert_ne!(a.last(), b.last());
+        assert_ne!(a, b);
     }
 
     #[test]
-    fn candidate_strength_and_strong() {
+    fn candidate_strength() {
         let c = Candidate {
             record: 0,
             kinds: (1 << 2) | (1 << 5),
         };
         assert_eq!(c.strength(), 5);
-        assert!(c.strong());
-        let t = Candidate {
-            record: 0,
-            kinds: 1 << 2,
-        };
-        assert_eq!(t.strength(), 2);
-        assert!(!t.strong());
     }
 }

@@ -9,19 +9,26 @@
 //! The crate is pure: no I/O. It reads only the bibliographic crate's
 //! getters ([`Manifestation::from_bib`]), never raw MARC.
 //!
-//! - **Candidates** come from shared [keys]: OCLC number, ISBN-13, LCCN,
-//!   ISSN, and a title key (the first words of the folded title with the
-//!   main author's surname, or the year when there is no author).
-//!   Identifiers that many unrelated records carry (set ISBNs, reused ISBNs)
-//!   stop being keys.
-//! - **Guards** ([`guards::GUARDS`]) each can veto a candidate pair:
-//!   format, year, edition, part/volume, language, ISSN, completeness (a
-//!   bare record never matches a full one), pages, author, publisher (when
-//!   no identifier is shared) and title (even when one is).
+//! - **Candidates** come from shared [keys]: OCLC numbers (merged ones
+//!   too), ISBN-13, LCCN, ISSN, and title keys (the beginning of the folded
+//!   title with each name the record gives, a name with the year, or the
+//!   title with the year when it names nobody). Identifiers that many
+//!   unrelated records carry (set ISBNs, reused ISBNs) stop being keys.
+//! - **Comparisons** ([`comparisons::COMPARISONS`]) weigh the evidence of a
+//!   candidate pair, Fellegi–Sunter style ([`weights`]): identifiers,
+//!   title (forgiving typing slips), every name, years, publisher, pages,
+//!   host item each agree, nearly agree, disagree, or are missing on one
+//!   side — which is no evidence either way. A pair whose weights reach
+//!   [`weights::THRESHOLD`] is a match; a shared OCLC number is decisive.
+//!   A few differences veto a pair whatever else agrees: format or carrier,
+//!   edition, volume or part, language, two different OCLC numbers, and a
+//!   generic title ("Annual report") with nothing to back it.
 //! - **Clusters** ([`Clustering`]) grow one record at a time by complete
-//!   linkage (groups of records that share no key are placed in parallel),
-//!   and each join records the keys it shares; [`compare`] gives the full
-//!   [`MatchEvidence`] of any pair.
+//!   linkage: a record joins a cluster when it matches one member and no
+//!   other member is strong evidence against it (groups of records that
+//!   share no key are placed in parallel); each join records the keys it
+//!   shares, and [`compare`] gives the full [`MatchEvidence`] of any pair:
+//!   every comparison with its verdict and weight.
 //! - **Ids** ([`ClusterId`]) are stable.
 //!
 //! ```
@@ -42,20 +49,22 @@
 //! ```
 
 mod cluster;
+pub mod comparisons;
 mod decide;
 mod evidence;
 mod features;
-pub mod guards;
 mod ids;
 pub mod keys;
 pub mod quality;
 pub mod similarity;
+pub mod weights;
 
 pub use cluster::{ClusterBuild, Clustering, Join, cluster_all};
-pub use decide::{compare, compatible, explain, passes};
+pub use decide::{Decision, compare, compatible, decide, explain, passes};
 pub use evidence::{GuardCheck, MatchEvidence, SharedKey, Verdict};
 pub use features::{
-    Manifestation, VIEW_VERSION, edition_key, part_key, publisher_words, title_key,
+    Manifestation, VIEW_VERSION, edition_key, is_generic_title, name_key, part_key,
+    publisher_words, split_part, statement_surnames, title_key,
 };
 pub use ids::ClusterId;
 pub use keys::KeyIndex;

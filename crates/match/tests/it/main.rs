@@ -52,17 +52,26 @@ fn record(get: &dyn Fn(&str) -> String) -> BibRecord {
     };
     let title = clean(get("title"));
     let authors = clean(get("author"));
-    let first = authors
+    // Each author as a catalogue writes a name: surname first.
+    let names: Vec<String> = authors
         .split(['&', ';'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let surname = if first.contains(',') {
-        first.split(',').next().unwrap_or("").to_string()
-    } else {
-        first.split_whitespace().last().unwrap_or("").to_string()
-    };
+        .flat_map(|part| part.split(" and "))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            if n.contains(',') {
+                n.to_string()
+            } else {
+                let mut words: Vec<&str> = n.split_whitespace().collect();
+                let surname = words.pop().unwrap_or("");
+                format!("{surname}, {}", words.join(" "))
+            }
+        })
+        .collect();
+    let surname = names
+        .first()
+        .map(|n| n.split(',').next().unwrap_or("").to_string())
+        .unwrap_or_default();
     let year = unicat_bib::year_in(&get("year")).or_else(|| unicat_bib::year_in(&get("date")));
     let venue = ["publisher", "journal", "booktitle", "institution"]
         .iter()
@@ -71,11 +80,7 @@ fn record(get: &dyn Fn(&str) -> String) -> BibRecord {
     let author_key = unicat_bib::fold::fold(&surname);
     BibRecord {
         title,
-        authors: if authors.is_empty() {
-            vec![]
-        } else {
-            vec![authors]
-        },
+        authors: names,
         author_key: (!author_key.is_empty()).then_some(author_key),
         year,
         publisher: venue.clone(),
@@ -127,8 +132,13 @@ fn cora_citations() {
         q.precision(),
         q.recall()
     );
-    assert!(q.precision() >= 0.9, "precision {:.4}", q.precision());
-    assert!(q.recall() > 0.0);
+    // Cora's labels split citations that say the same thing (a technical
+    // report and the conference paper of one title, authors and year, one
+    // citation without its venue): a field that one side lacks is no
+    // evidence either way, so those merge. 0.89 / 0.69 when this was
+    // written (the veto matcher before it: 0.93 / 0.33).
+    assert!(q.precision() >= 0.85, "precision {:.4}", q.precision());
+    assert!(q.recall() >= 0.6, "recall {:.4}", q.recall());
 }
 
 /// Prints the merges Cora's labels call wrong, with what the records say.
