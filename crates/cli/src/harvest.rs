@@ -153,6 +153,20 @@ pub fn print_publish(published: Option<&unicat_harvest::PublishReport>) {
     match published {
         None => println!("nothing changed: clusters and index left as they were"),
         Some(p) => {
+            if p.upgraded > 0 {
+                println!(
+                    "upgraded {} records written by an earlier version of Unicat, from the MARC the store kept",
+                    p.upgraded
+                );
+            }
+            for f in &p.upgrade_failures {
+                println!("could not upgrade {f}: the next harvest of its library replaces it");
+            }
+            if p.rules_changed {
+                println!(
+                    "the matching rules changed since the clusters were made: every record is placed again, cluster ids kept where clusters persist"
+                );
+            }
             println!(
                 "clustered {} records ({} placed again{}): {} clusters changed, {} removed, {} in all, in {:.1}s",
                 p.clusters.records,

@@ -25,6 +25,7 @@ mod process;
 mod publish;
 mod recluster;
 mod report;
+mod upgrade;
 
 pub use error::HarvestError;
 pub use observer::{LogObserver, Observer};
@@ -133,6 +134,14 @@ pub struct PublishReport {
     pub cluster_time: Duration,
     /// Time spent indexing (building documents and committing).
     pub index_time: Duration,
+    /// Records written by an earlier version of Unicat that were upgraded
+    /// from the store before clustering.
+    pub upgraded: u64,
+    /// Records that could not be upgraded (`library/record id: reason`).
+    pub upgrade_failures: Vec<String>,
+    /// True when the matching rules changed since the clusters were made:
+    /// every record was placed again (cluster ids kept by overlap).
+    pub rules_changed: bool,
 }
 
 /// Harvests, then re-clusters what changed and updates the index, committed
@@ -146,6 +155,15 @@ pub async fn harvest_and_publish(
     observer: Arc<dyn Observer>,
 ) -> Result<(NetworkReport, Option<PublishReport>), HarvestError> {
     let full = options.full && options.libraries.is_empty();
+    // Records written by an earlier version are upgraded first, from the
+    // MARC the store kept, so that a failed harvest still leaves every
+    // library readable.
+    let (upgraded, upgrade_failures) = {
+        let (network, store) = (network.clone(), store.clone());
+        tokio::task::spawn_blocking(move || upgrade::upgrade_records(&network, &store))
+            .await
+            .map_err(|e| HarvestError::Index(format!("upgrade task failed: {e}")))??
+    };
     let report = harvest(network.clone(), store.clone(), options, observer.clone()).await?;
     let mut changes: Vec<(String, Changes)> = report
         .libraries
@@ -168,11 +186,15 @@ pub async fn harvest_and_publish(
         // between storing clusters and committing the index, is rebuilt.
         let index_behind =
             (index.count() == 0 && store.cluster_count()? > 0) || store.index_pending()?;
-        if changes.is_empty() && !full && !index_behind {
+        // Clusters made by other matching rules are made again, all of
+        // them (their ids kept by overlap).
+        let rules_changed = store.cluster_count()? > 0
+            && store.match_rules()? != Some(unicat_match::VIEW_VERSION);
+        if changes.is_empty() && !full && !index_behind && !rules_changed && upgraded == 0 {
             return Ok(None);
         }
         let started = Instant::now();
-        let clusters = recluster(&store, &changes, full || index_behind)?;
+        let clusters = recluster(&store, &changes, full || index_behind || rules_changed || upgraded > 0)?;
         let cluster_time = started.elapsed();
         let started = Instant::now();
         // The assignments are written while the documents are built; the
@@ -187,12 +209,16 @@ pub async fn harvest_and_publish(
             })
         })?;
         store.set_index_pending(false)?;
+        store.set_match_rules(unicat_match::VIEW_VERSION)?;
         Ok(Some(PublishReport {
             clusters,
             documents,
             removed_libraries,
             cluster_time,
             index_time: started.elapsed(),
+            upgraded,
+            upgrade_failures,
+            rules_changed,
         }))
     })
     .await

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! [hash: u64 LE]            content hash of the description and raw MARC
-//! [layout: u8 = 2]
+//! [layout: u8 = 3]
 //! [view version: u8]        unicat_match::VIEW_VERSION when it was written
 //! [view length: u32 LE][postcard(Manifestation)]     read by clustering
 //! [description length: u32 LE]  length of postcard(bib, items)
@@ -27,8 +27,14 @@ use std::cell::RefCell;
 use unicat_bib::{BibRecord, Item};
 use unicat_match::Manifestation;
 
-/// The layout byte of this version.
-const LAYOUT: u8 = 2;
+/// The layout byte of this version. Layout 2 (before the description
+/// gained the carrier, the 008 dates, 019 and 773) is still read for its
+/// MARC, so that a store written by an earlier version is upgraded from the
+/// MARC it kept (see [`StoredRecord::is_current`]), never by re-reading the
+/// libraries' sources.
+pub const LAYOUT: u8 = 3;
+/// The oldest layout whose MARC this version can still read.
+const OLDEST_LAYOUT: u8 = 2;
 /// hash + layout + view version.
 const HEADER: usize = 10;
 
@@ -109,7 +115,21 @@ fn sections(bytes: &[u8]) -> Result<Sections<'_>, String> {
     let header = bytes.get(..HEADER).ok_or("value shorter than its header")?;
     if header[8] != LAYOUT {
         return Err(format!(
-            "value written in layout {}, this version reads {LAYOUT}",
+            "value written in layout {} by an earlier version of Unicat (this one reads \
+             {LAYOUT}): run `unicat harvest` once to upgrade the store from its MARC",
+            header[8]
+        ));
+    }
+    sections_of_any_layout(bytes)
+}
+
+/// The sections of a value of any layout from [`OLDEST_LAYOUT`] on: they
+/// all place the view, the description and the MARC alike.
+fn sections_of_any_layout(bytes: &[u8]) -> Result<Sections<'_>, String> {
+    let header = bytes.get(..HEADER).ok_or("value shorter than its header")?;
+    if !(OLDEST_LAYOUT..=LAYOUT).contains(&header[8]) {
+        return Err(format!(
+            "value written in layout {}, this version reads {OLDEST_LAYOUT} to {LAYOUT}",
             header[8]
         ));
     }
@@ -210,12 +230,35 @@ impl StoredRecord {
         })
     }
 
-    /// Decodes the raw MARC only.
+    /// Decodes the raw MARC only; works for values written by earlier
+    /// versions too (from layout 2 on).
     pub fn decode_marc(bytes: &[u8]) -> Result<Vec<u8>, String> {
         SCRATCH.with_borrow_mut(|scratch| {
-            let at = decompress_block(bytes, scratch)?;
+            let s = sections_of_any_layout(bytes)?;
+            decompress_into(s.block, scratch)?;
+            let at = s.description_len;
+            if at > scratch.len() {
+                return Err(format!(
+                    "description of {at} bytes in a block of {}",
+                    scratch.len()
+                ));
+            }
             Ok(scratch[at..].to_vec())
         })
+    }
+
+    /// True when a value was written by this version: its layout and its
+    /// matching view are current. Other values are upgraded by a harvest
+    /// (from their MARC when the layout is older, from their description
+    /// when only the view is).
+    pub fn is_current(bytes: &[u8]) -> bool {
+        bytes.get(8..HEADER) == Some(&[LAYOUT, unicat_match::VIEW_VERSION][..])
+    }
+
+    /// True when a value's description can be read by this version (its
+    /// view may still be stale).
+    pub fn layout_is_current(bytes: &[u8]) -> bool {
+        bytes.get(8) == Some(&LAYOUT)
     }
 
     /// The matching view, as written at harvest time, or recomputed from
@@ -244,7 +287,7 @@ impl StoredRecord {
     /// reads: the header and the view when the view is current, otherwise
     /// the whole value.
     pub fn view_prefix(bytes: &[u8]) -> &[u8] {
-        let current = bytes.get(8..HEADER) == Some(&[LAYOUT, unicat_match::VIEW_VERSION][..]);
+        let current = Self::is_current(bytes);
         let len = bytes
             .get(HEADER..HEADER + 4)
             .map(|l| u32::from_le_bytes(l.try_into().expect("four bytes")) as usize);
@@ -365,6 +408,30 @@ mod tests {
             StoredRecord::decode_view(&encoded).unwrap(),
             Manifestation::from_bib(&record.bib)
         );
+    }
+
+    #[test]
+    fn a_value_of_the_previous_layout_gives_its_marc_and_says_it_is_stale() {
+        let record = sample();
+        let current = record.encode().unwrap();
+        assert!(StoredRecord::is_current(&current));
+        // Layout 2 placed the sections alike; its description is another
+        // struct, so this version must not read it.
+        let mut old = current.clone();
+        old[8] = 2;
+        assert!(!StoredRecord::is_current(&old));
+        assert!(!StoredRecord::layout_is_current(&old));
+        assert_eq!(StoredRecord::decode_marc(&old).unwrap(), record.marc);
+        let err = StoredRecord::decode(&old).unwrap_err();
+        assert!(err.contains("unicat harvest"), "{err}");
+        // A layout this version never wrote is refused even for its MARC.
+        old[8] = 1;
+        assert!(StoredRecord::decode_marc(&old).is_err());
+        // A stale view alone.
+        let mut view = current;
+        view[9] = unicat_match::VIEW_VERSION.wrapping_add(1);
+        assert!(!StoredRecord::is_current(&view));
+        assert!(StoredRecord::layout_is_current(&view));
     }
 
     #[test]

@@ -25,7 +25,7 @@ mod session;
 mod state;
 
 pub use clusters::{ClusterEntry, MemberRef};
-pub use encoded::{Description, StoredRecord, content_hash};
+pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use session::{Changes, HarvestMode, HarvestSession};
 pub use state::HarvestState;
@@ -142,6 +142,78 @@ impl Store {
     /// The store's file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let meta = match txn.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(meta.get(key)?.map(|v| v.value().to_vec()))
+    }
+
+    fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert(key, value)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// True when every record was written by this version (see
+    /// [`StoredRecord::is_current`]): the mark is set by
+    /// [`set_records_current`](Self::set_records_current) once a harvest has
+    /// upgraded them. A store without the mark and without records is
+    /// current.
+    pub fn records_current(&self) -> Result<bool, StoreError> {
+        let mark = [LAYOUT, unicat_match::VIEW_VERSION];
+        Ok(match self.meta("record_layout")? {
+            Some(v) => v == mark,
+            None => self.libraries()?.is_empty(),
+        })
+    }
+
+    /// Marks every record as written by this version.
+    pub fn set_records_current(&self) -> Result<(), StoreError> {
+        self.set_meta("record_layout", &[LAYOUT, unicat_match::VIEW_VERSION])
+    }
+
+    /// The version of the matching rules the stored clusters were made
+    /// with (`unicat_match::VIEW_VERSION`), if any.
+    pub fn match_rules(&self) -> Result<Option<u8>, StoreError> {
+        Ok(self.meta("match_rules")?.and_then(|v| v.first().copied()))
+    }
+
+    /// Records the version of the matching rules the stored clusters were
+    /// made with.
+    pub fn set_match_rules(&self, version: u8) -> Result<(), StoreError> {
+        self.set_meta("match_rules", &[version])
+    }
+
+    /// Replaces stored values of a library's records, in one transaction
+    /// (an upgrade of records written by an earlier version). Ids not in
+    /// the library are ignored.
+    pub fn replace_values(
+        &self,
+        library: &str,
+        values: &[(String, Vec<u8>)],
+    ) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        {
+            let name = records_table(library);
+            let mut table = txn.open_table(TableDefinition::<&str, &[u8]>::new(&name))?;
+            for (id, value) in values {
+                if table.get(id.as_str())?.is_some() {
+                    table.insert(id.as_str(), value.as_slice())?;
+                }
+            }
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     fn check_version(&self) -> Result<(), StoreError> {
@@ -367,6 +439,12 @@ impl Snapshot {
         record_id: &str,
     ) -> Result<Option<StoredRecord>, StoreError> {
         self.with_value(library, record_id, StoredRecord::decode)
+    }
+
+    /// One record's raw MARC (ISO 2709), whatever version of Unicat wrote
+    /// it.
+    pub fn marc(&self, library: &str, record_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with_value(library, record_id, StoredRecord::decode_marc)
     }
 
     /// One record's description and holdings (without its raw MARC).
