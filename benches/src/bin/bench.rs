@@ -70,6 +70,20 @@ enum Command {
         #[arg(long)]
         truth: PathBuf,
     },
+    /// The matching mistakes of a harvested network against a truth file:
+    /// its records clustered again in process with the current matching
+    /// code, and each missed or false pair shown with its evidence.
+    Explain {
+        /// The network configuration.
+        #[arg(long)]
+        config: PathBuf,
+        /// truth.jsonl (library, record_id, manifestation).
+        #[arg(long)]
+        truth: PathBuf,
+        /// Pairs of each kind to show.
+        #[arg(long, default_value_t = 40)]
+        show: usize,
+    },
 }
 
 fn rate(n: u64, d: Duration) -> String {
@@ -441,6 +455,223 @@ fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Reads truth.jsonl: (library, record id) → manifestation.
+fn read_truth(truth: &Path) -> anyhow::Result<HashMap<(String, String), String>> {
+    let mut want = HashMap::new();
+    for line in std::fs::read_to_string(truth)?.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        want.insert(
+            (
+                v["library"].as_str().unwrap_or("").to_string(),
+                v["record_id"].as_str().unwrap_or("").to_string(),
+            ),
+            v["manifestation"].as_str().unwrap_or("").to_string(),
+        );
+    }
+    Ok(want)
+}
+
+fn explain(config: &Path, truth: &Path, show: usize) -> anyhow::Result<()> {
+    use unicat_match::{Manifestation, compare};
+    let network = unicat_config::Network::load(config)?;
+    let store = unicat_store::Store::open(&network.index_dir)?;
+    let want = read_truth(truth)?;
+    let mut refs: Vec<(String, String)> = Vec::new();
+    let mut bibs: Vec<unicat_bib::BibRecord> = Vec::new();
+    for library in store.libraries()? {
+        store.for_each_encoded(&library, |id, bytes| {
+            let r =
+                unicat_store::StoredRecord::decode(bytes).map_err(unicat_store::StoreError::Db)?;
+            refs.push((library.clone(), id.to_string()));
+            bibs.push(r.bib);
+            Ok(())
+        })?;
+    }
+    let views: Vec<Manifestation> = bibs.par_iter().map(Manifestation::from_bib).collect();
+    let clusters = unicat_match::cluster_all(&views);
+    let mut cluster_of = vec![0usize; views.len()];
+    for (c, cl) in clusters.iter().enumerate() {
+        for &m in &cl.members {
+            cluster_of[m as usize] = c;
+        }
+    }
+    let got: HashMap<(String, String), usize> = refs
+        .iter()
+        .cloned()
+        .zip(cluster_of.iter().copied())
+        .collect();
+    let q = unicat_match::quality::pairwise(&got, &want);
+    let missing = want.keys().filter(|k| !got.contains_key(*k)).count();
+    let all_actual: u64 = {
+        let mut n: HashMap<&String, u64> = HashMap::new();
+        for m in want.values() {
+            *n.entry(m).or_default() += 1;
+        }
+        n.values().map(|&k| k * k.saturating_sub(1) / 2).sum()
+    };
+    println!(
+        "records {} (truth {}, missing {missing}); {} clusters; TP {} predicted {} actual {} (all truth pairs {all_actual}); precision {:.4}; recall {:.4} (of all truth pairs {:.4})",
+        refs.len(),
+        want.len(),
+        clusters.len(),
+        q.true_positives,
+        q.predicted,
+        q.actual,
+        q.precision(),
+        q.recall(),
+        q.true_positives as f64 / all_actual.max(1) as f64
+    );
+    let label: Vec<Option<&String>> = refs.iter().map(|r| want.get(r)).collect();
+    {
+        let bare = |m: &Manifestation| {
+            m.author.is_none()
+                && m.year.is_none()
+                && m.publisher.is_empty()
+                && m.isbns.is_empty()
+                && m.oclc.is_empty()
+                && m.lccn.is_none()
+                && m.issns.is_empty()
+        };
+        let mut n: HashMap<&String, u64> = HashMap::new();
+        for (i, l) in label.iter().enumerate() {
+            if let Some(l) = l
+                && bare(&views[i])
+            {
+                *n.entry(l).or_default() += 1;
+            }
+        }
+        let pairs: u64 = n.values().map(|&k| k * k.saturating_sub(1) / 2).sum();
+        println!("truth pairs of two bare records (title and nothing else): {pairs}");
+    }
+    let describe = |i: usize| {
+        let b = &bibs[i];
+        let v = &views[i];
+        format!(
+            "{}/{} [{}] {:?} : {:?} / {:?} | auth {:?} | {} | year {:?} | ed {:?} | part {:?} ser {:?} | pages {:?} | lang {:?} | isbn {:?} | oclc {:?} | lccn {:?}",
+            refs[i].0,
+            refs[i].1,
+            v.format.code(),
+            b.title,
+            b.subtitle.as_deref().unwrap_or(""),
+            b.responsibility.as_deref().unwrap_or(""),
+            v.author,
+            b.publishers.join(" ; "),
+            v.year,
+            b.edition,
+            v.part,
+            v.series_number,
+            v.pages,
+            v.language,
+            v.isbns
+                .iter()
+                .map(|(i, _)| i.to_string())
+                .collect::<Vec<_>>(),
+            v.oclc.iter().map(|o| o.value()).collect::<Vec<_>>(),
+            v.lccn.as_ref().map(|l| l.as_str().to_string()),
+        )
+    };
+    let why = |a: usize, b: usize| {
+        let e = compare(&views[a], &views[b]);
+        if e.keys.is_empty() {
+            "no shared key".to_string()
+        } else {
+            let v: Vec<String> = e
+                .vetoes()
+                .map(|c| format!("{} ({})", c.guard, c.detail))
+                .collect();
+            if v.is_empty() {
+                let blockers: Vec<String> = clusters[cluster_of[a]]
+                    .members
+                    .iter()
+                    .filter(|&&o| !unicat_match::compatible(&views[b], &views[o as usize]))
+                    .map(|&o| {
+                        let e = compare(&views[b], &views[o as usize]);
+                        let against: Vec<String> = e
+                            .checks
+                            .iter()
+                            .filter(|c| c.weight < 0.0 || c.verdict == unicat_match::Verdict::Veto)
+                            .map(|c| {
+                                format!("{} {:?} {} ({})", c.guard, c.verdict, c.weight, c.detail)
+                            })
+                            .collect();
+                        format!(
+                            "{}/{} score {}: {}",
+                            refs[o as usize].0,
+                            refs[o as usize].1,
+                            e.score,
+                            against.join("; ")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "would match alone (score {}) on {:?}; kept apart by complete linkage: {}",
+                    e.score,
+                    e.keys,
+                    blockers.join(" | ")
+                )
+            } else {
+                v.join("; ")
+            }
+        }
+    };
+    // Missed: for each truth manifestation split over clusters, one pair per
+    // extra cluster.
+    let mut by_label: HashMap<&String, Vec<usize>> = HashMap::new();
+    for (i, l) in label.iter().enumerate() {
+        if let Some(l) = l {
+            by_label.entry(l).or_default().push(i);
+        }
+    }
+    let mut labels: Vec<_> = by_label.into_iter().collect();
+    labels.sort();
+    let mut reasons: HashMap<String, u64> = HashMap::new();
+    let mut shown = 0;
+    println!("\n## missed");
+    for (l, members) in &labels {
+        let first = members[0];
+        let mut seen = vec![cluster_of[first]];
+        for &m in &members[1..] {
+            if seen.contains(&cluster_of[m]) {
+                continue;
+            }
+            seen.push(cluster_of[m]);
+            let w = why(first, m);
+            let class = w.split(' ').next().unwrap_or("").to_string();
+            *reasons.entry(class).or_default() += 1;
+            if shown < show {
+                shown += 1;
+                println!("- {l}: {w}\n    {}\n    {}", describe(first), describe(m));
+            }
+        }
+    }
+    let mut r: Vec<_> = reasons.into_iter().collect();
+    r.sort_by_key(|x| std::cmp::Reverse(x.1));
+    println!("missed by first reason: {r:?}");
+    println!("\n## false merges");
+    let mut shown = 0;
+    for cl in &clusters {
+        let ms = &cl.members;
+        for (x, &a) in ms.iter().enumerate() {
+            for &b in &ms[x + 1..] {
+                if let (Some(la), Some(lb)) = (label[a as usize], label[b as usize])
+                    && la != lb
+                    && shown < show
+                {
+                    shown += 1;
+                    let e = compare(&views[a as usize], &views[b as usize]);
+                    println!(
+                        "- {la} / {lb}: keys {:?}\n    {}\n    {}",
+                        e.keys,
+                        describe(a as usize),
+                        describe(b as usize)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Marc { corpus, xml } => marc(&corpus, &xml),
@@ -451,5 +682,10 @@ fn main() -> anyhow::Result<()> {
         } => split(&corpus, &out, libraries),
         Command::Queries { config, n } => queries(&config, n),
         Command::Quality { config, truth } => quality(&config, &truth),
+        Command::Explain {
+            config,
+            truth,
+            show,
+        } => explain(&config, &truth, show),
     }
 }
