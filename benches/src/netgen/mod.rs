@@ -40,6 +40,7 @@ mod library;
 pub(crate) mod marcedit;
 mod output;
 mod pool;
+pub mod score;
 mod sibling;
 mod source;
 pub(crate) mod style;
