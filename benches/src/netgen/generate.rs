@@ -9,14 +9,15 @@
 //! are sequential (manifestation and record numbers, barcodes, invented
 //! identifiers that must stay unique) follow input order.
 
-use super::ids::{IdAllocator, oclc_prefixed};
+use super::classes::oclc::{self, OclcWriting};
+use super::classes::{self, LibraryCopy};
+use super::ids::IdAllocator;
 use super::library::Library;
 use super::marcedit::{data, insert_in_order, remove_data_fields, set_control};
 use super::output::{Export, TruthLine, truth_line};
 use super::pool::Pool;
 use super::sibling::{self, Context, Variant};
 use super::source::{Input, Item, for_each_item};
-use super::style::OclcForm;
 use super::{Config, NetgenError, Summary, holdings, stream};
 use crate::Rng;
 use std::collections::HashSet;
@@ -194,9 +195,27 @@ impl<'a> Generator<'a> {
             let mut rng = Rng::derive(self.config.seed, &[stream::COPY, number, li as u64]);
             let mut record = template.clone();
             lib.style.apply(&mut record, &mut rng);
+            let mut class_rng = Rng::derive(self.config.seed, &[stream::CLASS, number, li as u64]);
+            let copy = LibraryCopy {
+                style: &lib.style,
+                variant,
+                oclc,
+                selection: self.config.classes,
+            };
+            let recatalogued = classes::recatalogue(&mut record, &copy, &mut class_rng);
+            // The number a merged one now lives under: new, and this copy's only.
+            let current = match recatalogued.oclc {
+                OclcWriting::Merged => self.ids.oclc(&mut class_rng),
+                _ => 0,
+            };
             self.record_numbers[li] += 1;
             let local = format!("{}-{:06}", lib.id, self.record_numbers[li]);
-            let record_id = identify(&mut record, lib, local, oclc);
+            let record_id = identify(
+                &mut record,
+                lib,
+                local,
+                oclc.map(|n| (n, recatalogued.oclc, current)),
+            );
             catalogued_by(&mut record, lib);
             holdings::add_items(&mut record, lib, &mut rng, &mut self.barcodes[li]);
             match self.exports[li].write(&record) {
@@ -212,18 +231,23 @@ impl<'a> Generator<'a> {
                     continue;
                 }
             }
+            let all = recatalogued.classes;
             let line = TruthLine {
                 library: &lib.id,
                 record_id: &record_id,
                 manifestation: &manifestation,
                 source,
                 variant: variant.name(),
+                classes: all.iter().map(|c| c.name()).collect(),
             };
             truth_line(&line, &mut self.truth).map_err(|source| NetgenError::Io {
                 path: self.truth_path.clone(),
                 source,
             })?;
             written += 1;
+            for class in all {
+                *self.summary.by_class.entry(class).or_default() += 1;
+            }
             self.summary.records += 1;
             self.summary.per_library[li] += 1;
         }
@@ -303,34 +327,19 @@ fn clean(mut record: Record) -> Record {
 }
 
 /// Writes the record's identity: 001/003 (the library's own number, or the
-/// OCLC number for libraries that keep WorldCat's) and the OCLC number in
-/// the library's form. Returns the record id.
-fn identify(record: &mut Record, lib: &Library, local: String, oclc: Option<u64>) -> String {
-    if let Some(n) = oclc {
-        match lib.style.oclc {
-            OclcForm::ControlNumber => {
-                let id = oclc_prefixed(n);
-                set_control(record, "001", id.clone());
-                set_control(record, "003", "OCoLC");
-                return id;
-            }
-            OclcForm::Prefixed => insert_in_order(
-                record,
-                data(
-                    "035",
-                    ' ',
-                    ' ',
-                    &[('a', &format!("(OCoLC){}", oclc_prefixed(n)))],
-                ),
-            ),
-            OclcForm::Bare => {
-                insert_in_order(
-                    record,
-                    data("035", ' ', ' ', &[('a', &format!("(OCoLC){n}"))]),
-                );
-            }
-            OclcForm::Dropped => {}
-        }
+/// OCLC number for libraries that keep WorldCat's) and the OCLC number
+/// (number, how this copy writes it, the number it was merged into) in the
+/// library's form or the copy's. Returns the record id.
+fn identify(
+    record: &mut Record,
+    lib: &Library,
+    local: String,
+    oclc: Option<(u64, OclcWriting, u64)>,
+) -> String {
+    if let Some((n, writing, current)) = oclc
+        && let Some(id) = oclc::write(record, lib.style.oclc, writing, n, current)
+    {
+        return id;
     }
     set_control(record, "001", local.clone());
     set_control(record, "003", lib.code.clone());
