@@ -44,12 +44,13 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 6)]
     max_holders: usize,
     /// Share of originals that get siblings (other edition, large print,
-    /// audiobook, e-book, other volume).
+    /// audiobook, e-book, other volume; with the classes, online versions
+    /// and generic-title groups too, at shares of this rate).
     #[arg(long, value_name = "RATE", default_value_t = 0.15)]
     sibling_rate: f64,
     /// The harder classes of issue 17: `all`, `none` (the network made
     /// before them), or some of brief, typo, date, author, oclc, volume
-    /// (copies, at each library's rates).
+    /// (copies, at each library's rates), online, generic-title (siblings).
     #[arg(long, value_name = "LIST", default_value = "all")]
     classes: String,
     /// The small test network: originals from the repository's fixtures

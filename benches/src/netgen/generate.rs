@@ -10,7 +10,7 @@
 //! identifiers that must stay unique) follow input order.
 
 use super::classes::oclc::{self, OclcWriting};
-use super::classes::{self, LibraryCopy};
+use super::classes::{self, Class, LibraryCopy};
 use super::ids::IdAllocator;
 use super::library::Library;
 use super::marcedit::{data, insert_in_order, remove_data_fields, set_control};
@@ -18,7 +18,7 @@ use super::output::{Export, TruthLine, truth_line};
 use super::pool::Pool;
 use super::sibling::{self, Context, Variant};
 use super::source::{Input, Item, for_each_item};
-use super::{Config, NetgenError, Summary, holdings, stream};
+use super::{Config, NetgenError, Summary, generic, holdings, online, stream};
 use crate::Rng;
 use std::collections::HashSet;
 use std::fs::File;
@@ -157,6 +157,7 @@ impl<'a> Generator<'a> {
                 }
             }
         }
+        let class_siblings = self.class_siblings(&template, &bib, item.global, &siblings);
         let source = format!("{label}#{}", item.ordinal);
         let n = self.libraries.len();
         let holders = choose_holders(
@@ -165,16 +166,75 @@ impl<'a> Generator<'a> {
             self.config.max_holders,
             n,
         );
-        let written = self.emit(&template, Variant::Copy, oclc, &source, &holders)?;
+        let written = self.emit(&template, Variant::Copy, &[], oclc, &source, &holders)?;
         *self.summary.holders.entry(written).or_default() += 1;
         for (kind, record) in siblings {
             let oclc = rng
                 .chance(INVENTED_OCLC_SHARE)
                 .then(|| self.ids.oclc(&mut rng));
             let holders = choose_holders(&mut rng, 1, 3, n);
-            self.emit(&record, kind, oclc, &source, &holders)?;
+            self.emit(&record, kind, &[], oclc, &source, &holders)?;
+        }
+        let mut rng = Rng::derive(self.config.seed, &[stream::CLASS_SIBLING, item.global, 1]);
+        for (kind, record, classes) in class_siblings {
+            let oclc = rng
+                .chance(INVENTED_OCLC_SHARE)
+                .then(|| self.ids.oclc(&mut rng));
+            let holders = choose_holders(&mut rng, 1, 3, n);
+            self.emit(&record, kind, &classes, oclc, &source, &holders)?;
         }
         Ok(())
+    }
+
+    /// The siblings of the class families `online` and `generic-title` for
+    /// one original, drawn from a stream of their own: an online version for
+    /// [`ONLINE_SHARE`] of `--sibling-rate` ([`ONLINE_SHARE_NON_BOOK`] for
+    /// material other than books; never beside an e-book sibling, which
+    /// would be the same thing), a generic-title group for [`GENERIC_SHARE`]
+    /// of it.
+    fn class_siblings(
+        &mut self,
+        template: &Record,
+        bib: &BibRecord,
+        global: u64,
+        siblings: &[(Variant, Record)],
+    ) -> Vec<(Variant, Record, Vec<Class>)> {
+        let mut out = Vec::new();
+        let selection = self.config.classes;
+        let mut rng = Rng::derive(self.config.seed, &[stream::CLASS_SIBLING, global]);
+        let rate = self.config.sibling_rate;
+        let online_share = match template.leader.record_type() {
+            b'a' | b't' => ONLINE_SHARE,
+            _ => ONLINE_SHARE_NON_BOOK,
+        };
+        if selection.has("online")
+            && online::signals(template).is_empty()
+            && !siblings.iter().any(|(kind, _)| *kind == Variant::Ebook)
+            && rng.chance(rate * online_share)
+            && let Some((record, signals)) = online::derive(template, &mut rng)
+        {
+            out.push((Variant::Online, record, signals));
+        }
+        if selection.has("generic-title")
+            && generic::possible(template, bib)
+            && rng.chance(rate * GENERIC_SHARE)
+        {
+            let mut ctx = Context {
+                ids: &mut self.ids,
+                keys: &mut self.keys,
+                rng: &mut rng,
+            };
+            let group = generic::derive(template, bib, &mut ctx);
+            if group.is_empty() {
+                self.summary.siblings_dropped += 1;
+            }
+            out.extend(
+                group
+                    .into_iter()
+                    .map(|(record, class)| (Variant::GenericTitle, record, vec![class])),
+            );
+        }
+        out
     }
 
     /// Writes the copies of one manifestation; returns how many were written.
@@ -182,6 +242,7 @@ impl<'a> Generator<'a> {
         &mut self,
         template: &Record,
         variant: Variant,
+        classes: &[Class],
         oclc: Option<u64>,
         source: &str,
         holders: &[usize],
@@ -231,7 +292,11 @@ impl<'a> Generator<'a> {
                     continue;
                 }
             }
-            let all = recatalogued.classes;
+            let all: Vec<Class> = classes
+                .iter()
+                .chain(&recatalogued.classes)
+                .copied()
+                .collect();
             let line = TruthLine {
                 library: &lib.id,
                 record_id: &record_id,
@@ -260,6 +325,19 @@ impl<'a> Generator<'a> {
 
 /// Share of manifestations without an OCLC number that get an invented one.
 const INVENTED_OCLC_SHARE: f64 = 0.4;
+
+/// Online versions of books, as a share of `--sibling-rate` (of the
+/// originals that can have one).
+pub(crate) const ONLINE_SHARE: f64 = 0.5;
+
+/// Online versions of other material (scores, recordings, video, maps…),
+/// as a share of `--sibling-rate`: more than for books, where the e-book
+/// siblings are already many, and because most networks hold few of them.
+pub(crate) const ONLINE_SHARE_NON_BOOK: f64 = 2.0;
+
+/// Generic-title groups, as a share of `--sibling-rate` (of the originals
+/// with a main entry and a year).
+pub(crate) const GENERIC_SHARE: f64 = 0.25;
 
 /// How many libraries hold a manifestation, between `min` and `max` (capped
 /// at the network's size), skewed towards few: weight 1/k for the k-th

@@ -17,8 +17,9 @@
 //! 2. [`generate`](generate::Generator) places each original in between
 //!    `--min-holders` and `--max-holders` libraries (skewed towards few),
 //!    adds siblings ([`sibling`]: other editions, large print, audiobooks,
-//!    e-books repeating the print ISBN, other volumes) for `--sibling-rate`
-//!    of them, re-catalogues every copy in its
+//!    e-books repeating the print ISBN, other volumes; [`online`] versions
+//!    of any material with only some online signals; [`generic`]-title
+//!    groups) for `--sibling-rate` of them, re-catalogues every copy in its
 //!    library's [`style`], then in the harder [`classes`] at the library's
 //!    rates (brief records, typing slips, dates a year off, another first
 //!    author, OCLC number forms, the volume moved), gives it a
@@ -43,10 +44,12 @@
 
 pub mod classes;
 mod generate;
+mod generic;
 mod holdings;
 pub(crate) mod ids;
 mod library;
 pub(crate) mod marcedit;
+mod online;
 mod output;
 mod pool;
 pub mod score;
@@ -73,10 +76,12 @@ pub(crate) mod stream {
     /// The classes of one copy (apart from `COPY`, so that a network
     /// without classes draws what it drew before they existed).
     pub(crate) const CLASS: u64 = 7;
+    /// The class siblings (online versions, generic titles) of one original.
+    pub(crate) const CLASS_SIBLING: u64 = 8;
 }
 
-/// Originals drawn by `--small` (with siblings, about 360 manifestations
-/// and 900 library records over six libraries).
+/// Originals drawn by `--small` (with siblings, about 400 manifestations
+/// and 930 library records over six libraries; 350 and 860 without classes).
 pub const SMALL_ORIGINALS: usize = 300;
 
 /// What to generate.

@@ -3,6 +3,7 @@
 //! `README.md`.
 
 use super::classes::{Class, ClassSelection};
+use super::generate::{GENERIC_SHARE, ONLINE_SHARE, ONLINE_SHARE_NON_BOOK};
 use super::library::Library;
 use super::{Config, Summary};
 use serde::Serialize;
@@ -105,8 +106,16 @@ pub(crate) fn readme(config: &Config, libraries: &[Library], summary: &Summary) 
              imprint date a year off 008 Date1 or only inferred, another first author, the OCLC \
              number in another form or merged into another one (019), the volume in another \
              place. Those change what the other rules keep (year, pages, author, title words, \
-             identifiers) on purpose, and only on the copy that has them.\n\n",
+             identifiers) on purpose, and only on the copy that has them. Two more classes are \
+             siblings: an **online** version of any kind of material with only some online \
+             signals (for {online:.1} % of the originals that show none, {online_other:.1} % of \
+             those that are not books), and groups of **generic-title** \
+             manifestations, same author and year, another host item or part (for {generic:.1} % \
+             of originals with a main entry and a year).\n\n",
             families = config.classes.name(),
+            online = config.sibling_rate * ONLINE_SHARE * 100.0,
+            online_other = (config.sibling_rate * ONLINE_SHARE_NON_BOOK * 100.0).min(100.0),
+            generic = config.sibling_rate * GENERIC_SHARE * 100.0,
         );
     }
     let _ = write!(

@@ -7,6 +7,7 @@ use super::super::marcedit::{
     data, data_fields_mut, insert_in_order, linked_tag, punct_245, punct_imprint,
     remove_data_fields, repunctuate, set_fixed,
 };
+use super::super::sibling::Variant;
 use super::super::style::publication_field;
 use super::Class;
 use crate::Rng;
@@ -38,8 +39,8 @@ fn has_identifier(record: &Record) -> bool {
 
 /// The brief forms a copy can take and still be told apart from a bare
 /// title: it keeps a publisher or an identifier (`oclc_written`: an OCLC
-/// number will be written into it).
-pub(crate) fn forms_for(record: &Record, oclc_written: bool) -> Vec<Class> {
+/// number will be written into it). An online version keeps its 300.
+pub(crate) fn forms_for(record: &Record, variant: Variant, oclc_written: bool) -> Vec<Class> {
     let identified = oclc_written || has_identifier(record);
     let publisher = has_publisher(record);
     let mut forms = Vec::new();
@@ -49,7 +50,8 @@ pub(crate) fn forms_for(record: &Record, oclc_written: bool) -> Vec<Class> {
     if publisher && identified {
         forms.push(Class::BriefNoPublisher);
     }
-    if record.data_field("300").is_some() && (publisher || identified) {
+    if record.data_field("300").is_some() && variant != Variant::Online && (publisher || identified)
+    {
         forms.push(Class::BriefNoPages);
     }
     forms
@@ -182,7 +184,7 @@ mod tests {
         let original = BibRecord::from_marc(&wharton());
         let mut rng = Rng::new(1);
         assert_eq!(
-            forms_for(&wharton(), false),
+            forms_for(&wharton(), Variant::Copy, false),
             [
                 Class::BriefNoAuthor,
                 Class::BriefNoPublisher,
@@ -226,10 +228,11 @@ mod tests {
         let mut r = wharton();
         remove_data_fields(&mut r, |d| d.tag == "020");
         assert_eq!(
-            forms_for(&r, false),
+            forms_for(&r, Variant::Copy, false),
             [Class::BriefNoAuthor, Class::BriefNoPages]
         );
-        assert!(forms_for(&r, true).contains(&Class::BriefNoPublisher));
+        assert!(forms_for(&r, Variant::Copy, true).contains(&Class::BriefNoPublisher));
+        assert!(!forms_for(&wharton(), Variant::Online, true).contains(&Class::BriefNoPages));
     }
 
     #[test]

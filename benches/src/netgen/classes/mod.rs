@@ -2,7 +2,7 @@
 //! manifestation differently (or two manifestations alike), each one
 //! recorded in `truth.jsonl` so that a matcher can be scored per class.
 //!
-//! A class belongs to one of six families (issue 17), selected with
+//! A class belongs to one of eight families (issue 17), selected with
 //! `--classes`:
 //!
 //! | family | what | where |
@@ -13,14 +13,18 @@
 //! | `author` | the same people, another first author (100 ↔ 700, names only in 700 or 245 `$c`) | [`author`] |
 //! | `oclc` | the OCLC number in another form, or only as a merged number in 019 | [`oclc`] |
 //! | `volume` | the volume in 245 `$a`, only in 490 `$v`, or only in 245 `$n` | [`volume`] |
+//! | `online` | an online version of any kind of material with only some online signals (a sibling) | `super::online` |
+//! | `generic-title` | "Editor's notes", "Works": same author and year, another host item or part (siblings) | `super::generic` |
 //!
-//! They re-catalogue a copy: [`recatalogue`] draws them with the library's
-//! [`ClassRates`] after the library's style has been applied, from a random
-//! stream of their own, so that a network made with `--classes none` is,
-//! byte for byte, the network made before the classes existed.
+//! The first six re-catalogue a copy: [`recatalogue`] draws them with the
+//! library's [`ClassRates`] after the library's style has been applied, from
+//! a random stream of their own, so that a network made with `--classes
+//! none` is, byte for byte, the network made before the classes existed. The
+//! last two are siblings, drawn in the generator's sibling mix.
 //!
 //! Nothing a class does hides what tells a sibling from its original: bare
-//! copies are made of originals only.
+//! copies are made of originals only, and an online version keeps its
+//! online signals.
 
 pub(crate) mod author;
 pub(crate) mod brief;
@@ -72,14 +76,37 @@ pub enum Class {
     VolumeInSeries,
     /// The volume only in 245 `$n`.
     VolumeInPart,
+    /// Online version: 008 form of item `o`, `q` or `s`.
+    Online008,
+    /// Online version: 300 `1 online resource`.
+    Online300,
+    /// Online version: 337/338 computer, online resource.
+    Online33x,
+    /// Online version: 007 `cr`.
+    Online007,
+    /// Online version: 856 with second indicator 0.
+    Online856,
+    /// Generic title in a host item (773 `$g` differs).
+    GenericHostItem,
+    /// Generic title with a part (245 `$n` differs).
+    GenericPart,
 }
 
 /// The families, in the order of issue 17.
-pub const FAMILIES: [&str; 6] = ["brief", "typo", "date", "author", "oclc", "volume"];
+pub const FAMILIES: [&str; 8] = [
+    "brief",
+    "typo",
+    "date",
+    "author",
+    "oclc",
+    "volume",
+    "online",
+    "generic-title",
+];
 
 impl Class {
     /// Every class.
-    pub const ALL: [Class; 16] = [
+    pub const ALL: [Class; 23] = [
         Class::BriefNoAuthor,
         Class::BriefNoPublisher,
         Class::BriefNoPages,
@@ -96,6 +123,13 @@ impl Class {
         Class::VolumeInTitle,
         Class::VolumeInSeries,
         Class::VolumeInPart,
+        Class::Online008,
+        Class::Online300,
+        Class::Online33x,
+        Class::Online007,
+        Class::Online856,
+        Class::GenericHostItem,
+        Class::GenericPart,
     ];
 
     /// The name in `truth.jsonl`; it starts with its family's name.
@@ -117,6 +151,13 @@ impl Class {
             Class::VolumeInTitle => "volume-in-title",
             Class::VolumeInSeries => "volume-in-series",
             Class::VolumeInPart => "volume-in-part",
+            Class::Online008 => "online-008",
+            Class::Online300 => "online-300",
+            Class::Online33x => "online-33x",
+            Class::Online007 => "online-007",
+            Class::Online856 => "online-856",
+            Class::GenericHostItem => "generic-title-host-item",
+            Class::GenericPart => "generic-title-part",
         }
     }
 
@@ -135,6 +176,8 @@ impl Class {
             C::AuthorSwapped | C::AuthorAddedOnly | C::AuthorStatementOnly => "author",
             C::OclcForm | C::OclcMerged => "oclc",
             C::VolumeInTitle | C::VolumeInSeries | C::VolumeInPart => "volume",
+            C::Online008 | C::Online300 | C::Online33x | C::Online007 | C::Online856 => "online",
+            C::GenericHostItem | C::GenericPart => "generic-title",
         }
     }
 
@@ -157,6 +200,13 @@ impl Class {
             Class::VolumeInTitle => "volume appended to 245 $a (`Title. Volume 2`)",
             Class::VolumeInSeries => "volume only in 490 $v",
             Class::VolumeInPart => "volume only in 245 $n",
+            Class::Online008 => "online version shows 008 form of item o/q/s",
+            Class::Online300 => "online version shows 300 `1 online resource`",
+            Class::Online33x => "online version shows 337/338 computer/online resource",
+            Class::Online007 => "online version shows 007 `cr`",
+            Class::Online856 => "online version shows 856 with second indicator 0",
+            Class::GenericHostItem => "generic title, same author and year, another 773 $g",
+            Class::GenericPart => "generic title, same author and year, another 245 $n",
         }
     }
 }
@@ -347,7 +397,7 @@ pub(crate) fn recatalogue(
             OclcWriting::Form(_) | OclcWriting::Merged => true,
         };
     if has("brief") && rng.per_mille(rates.brief) {
-        let forms = brief::forms_for(record, oclc_written);
+        let forms = brief::forms_for(record, copy.variant, oclc_written);
         if let Some(&form) = rng.pick(&forms) {
             brief::apply(record, form, copy.style.isbd, rng);
             out.classes.push(form);
@@ -405,10 +455,10 @@ mod tests {
     fn selections_parse() {
         assert_eq!(ClassSelection::parse("all"), Ok(ClassSelection::ALL));
         assert_eq!(ClassSelection::parse("none"), Ok(ClassSelection::NONE));
-        let some = ClassSelection::parse("brief, volume").expect("known families");
-        assert!(some.has("brief") && some.has("volume") && !some.has("typo"));
-        assert_eq!(some.name(), "brief,volume");
-        assert!(ClassSelection::ALL.has("oclc"));
+        let some = ClassSelection::parse("brief, online").expect("known families");
+        assert!(some.has("brief") && some.has("online") && !some.has("typo"));
+        assert_eq!(some.name(), "brief,online");
+        assert!(ClassSelection::ALL.has("generic-title"));
         assert!(!ClassSelection::NONE.has("brief"));
         assert!(ClassSelection::parse("brief,typos").is_err());
     }
