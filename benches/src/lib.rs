@@ -2,11 +2,15 @@
 //!
 //! The main tool is [`netgen`], the labelled test network generator: it takes
 //! real MARC records, places copies of each in several libraries,
-//! re-catalogues every copy in that library's style, adds *siblings* (other
-//! editions, large print, audiobook, e-book, another volume) that must not be
-//! merged with the original, and writes the truth beside the libraries'
-//! exports so that the matcher's pairwise precision and recall can be
-//! measured. The binary `netgen` is its command line.
+//! re-catalogues every copy in that library's style and, at the library's
+//! rates, in harder classes (brief records, typing slips, dates a year off,
+//! another first author, OCLC number forms, the volume moved), adds
+//! *siblings* (other editions, large print, audiobook, e-book, another
+//! volume, online versions of any material, generic-title groups) that must
+//! not be merged with the original, and writes the truth beside the
+//! libraries' exports so that the matcher's pairwise precision and recall
+//! can be measured, overall and per class. The binary `netgen` is its
+//! command line.
 //!
 //! This file holds the small helpers every bench shares: [`Rng`], a seeded
 //! generator whose output is the same on every machine (no `rand`: its

@@ -6,7 +6,8 @@
 //! - `bench queries`: in-process latencies of search, holdings, lenders and
 //!   overlap on a harvested network.
 //! - `bench quality`: pairwise precision and recall of a harvested network's
-//!   clusters against a truth file.
+//!   clusters against a truth file, overall and for the pairs involving each
+//!   variant and class of a netgen truth.
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -14,11 +15,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use unicat_benches::netgen::score::pairwise_touching;
 use unicat_catalog::{Catalog, IdentifierKind, SearchRequest};
 use unicat_marc::{Format, Framer, Reader};
 
@@ -66,7 +68,8 @@ enum Command {
         /// The network configuration.
         #[arg(long)]
         config: PathBuf,
-        /// truth.jsonl (library, record_id, manifestation).
+        /// truth.jsonl (library, record_id, manifestation; netgen also writes
+        /// variant and classes, scored apart).
         #[arg(long)]
         truth: PathBuf,
     },
@@ -429,15 +432,29 @@ fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
         Ok(())
     })?;
     let mut want: HashMap<(String, String), String> = HashMap::new();
+    // Records by the variant and the classes netgen's truth gives them.
+    let mut labels: BTreeMap<String, HashSet<(String, String)>> = BTreeMap::new();
     for line in std::fs::read_to_string(truth)?.lines() {
         let v: serde_json::Value = serde_json::from_str(line)?;
-        want.insert(
-            (
-                v["library"].as_str().unwrap_or("").to_string(),
-                v["record_id"].as_str().unwrap_or("").to_string(),
-            ),
-            v["manifestation"].as_str().unwrap_or("").to_string(),
+        let key = (
+            v["library"].as_str().unwrap_or("").to_string(),
+            v["record_id"].as_str().unwrap_or("").to_string(),
         );
+        if let Some(variant) = v["variant"].as_str() {
+            labels
+                .entry(format!("variant {variant}"))
+                .or_default()
+                .insert(key.clone());
+        }
+        for class in v["classes"].as_array().into_iter().flatten() {
+            if let Some(name) = class.as_str() {
+                labels
+                    .entry(format!("class {name}"))
+                    .or_default()
+                    .insert(key.clone());
+            }
+        }
+        want.insert(key, v["manifestation"].as_str().unwrap_or("").to_string());
     }
     let q = unicat_match::quality::pairwise(&got, &want);
     let missing = want.keys().filter(|k| !got.contains_key(*k)).count();
@@ -451,6 +468,24 @@ fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
         q.precision(),
         q.recall()
     );
+    if !labels.is_empty() {
+        println!(
+            "\npairs involving a record of each variant and class:\n{:<34} {:>7} {:>10} {:>9} {:>10} {:>10} {:>9}",
+            "", "records", "true pairs", "merged", "recall", "merged", "precision"
+        );
+        for (label, records) in &labels {
+            let q = pairwise_touching(&got, &want, |k| records.contains(k));
+            println!(
+                "{label:<34} {:>7} {:>10} {:>9} {:>10.4} {:>10} {:>9.4}",
+                records.len(),
+                q.actual,
+                q.true_positives,
+                q.recall(),
+                q.predicted,
+                q.precision()
+            );
+        }
+    }
     std::io::stdout().flush()?;
     Ok(())
 }

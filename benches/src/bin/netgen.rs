@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Instant;
-use unicat_benches::netgen::{self, Config, SMALL_ORIGINALS};
+use unicat_benches::netgen::{self, ClassSelection, Config, SMALL_ORIGINALS};
 use unicat_marc::Format;
 
 /// Generates a labelled test network from real MARC records: copies placed
@@ -13,6 +13,8 @@ use unicat_marc::Format;
 ///
 /// Writes network.toml, libNN/records.{mrc,xml,json}, truth.jsonl and
 /// README.md into --out. The same seed and inputs give byte-identical output.
+/// truth.jsonl names each record's variant and classes, for scoring per
+/// class (`bench quality`).
 #[derive(Parser, Debug)]
 #[command(name = "netgen", version)]
 struct Args {
@@ -42,9 +44,15 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 6)]
     max_holders: usize,
     /// Share of originals that get siblings (other edition, large print,
-    /// audiobook, e-book, other volume).
+    /// audiobook, e-book, other volume; with the classes, online versions
+    /// and generic-title groups too, at shares of this rate).
     #[arg(long, value_name = "RATE", default_value_t = 0.15)]
     sibling_rate: f64,
+    /// The harder classes of issue 17: `all`, `none` (the network made
+    /// before them), or some of brief, typo, date, author, oclc, volume
+    /// (copies, at each library's rates), online, generic-title (siblings).
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    classes: String,
     /// The small test network: originals from the repository's fixtures
     /// (when no --input is given) and --max-records 300.
     #[arg(long)]
@@ -64,6 +72,7 @@ fn main() -> anyhow::Result<()> {
             None => bail!("unknown --format-in {name:?} (auto, iso2709, marcxml, marc-json)"),
         },
     };
+    let classes = ClassSelection::parse(&args.classes).map_err(anyhow::Error::msg)?;
     let inputs = if args.input.is_empty() && args.small {
         netgen::small_inputs().context("listing the fixtures for --small")?
     } else if args.input.is_empty() {
@@ -81,6 +90,7 @@ fn main() -> anyhow::Result<()> {
         min_holders: args.min_holders,
         max_holders: args.max_holders,
         sibling_rate: args.sibling_rate,
+        classes,
         command_line,
     };
     let started = Instant::now();
@@ -110,6 +120,9 @@ fn main() -> anyhow::Result<()> {
             "  {:<12} {m:>8} manifestations {r:>9} records",
             variant.name()
         );
+    }
+    for (class, r) in &summary.by_class {
+        println!("  {:<24} {r:>9} records", class.name());
     }
     println!("wrote {}", config.out.display());
     Ok(())

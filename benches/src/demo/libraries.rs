@@ -2,6 +2,7 @@
 //! exports their records in which form, and their cataloguing habits (a
 //! netgen [`Style`] each), plus the `network.toml` that describes them.
 
+use crate::netgen::classes::ClassRates;
 use crate::netgen::ids::IsbnForm;
 use crate::netgen::style::{
     DateForm, ExtentForm, ImprintForm, OclcForm, QualifierPlace, Style, SubtitleForm,
@@ -183,6 +184,8 @@ pub(crate) fn style(library: usize) -> Style {
         extent: ExtentForm::AsCatalogued,
         drop_subjects: false,
         drop_notes: false,
+        // The demo shows libraries' habits, not the test classes.
+        classes: ClassRates::NONE,
     };
     match library {
         // Koha public library: ISBN-13 with the qualifier in $q, no OCLC

@@ -9,15 +9,16 @@
 //! are sequential (manifestation and record numbers, barcodes, invented
 //! identifiers that must stay unique) follow input order.
 
-use super::ids::{IdAllocator, oclc_prefixed};
+use super::classes::oclc::{self, OclcWriting};
+use super::classes::{self, Class, LibraryCopy};
+use super::ids::IdAllocator;
 use super::library::Library;
 use super::marcedit::{data, insert_in_order, remove_data_fields, set_control};
 use super::output::{Export, TruthLine, truth_line};
 use super::pool::Pool;
 use super::sibling::{self, Context, Variant};
 use super::source::{Input, Item, for_each_item};
-use super::style::OclcForm;
-use super::{Config, NetgenError, Summary, holdings, stream};
+use super::{Config, NetgenError, Summary, generic, holdings, online, stream};
 use crate::Rng;
 use std::collections::HashSet;
 use std::fs::File;
@@ -156,6 +157,7 @@ impl<'a> Generator<'a> {
                 }
             }
         }
+        let class_siblings = self.class_siblings(&template, &bib, item.global, &siblings);
         let source = format!("{label}#{}", item.ordinal);
         let n = self.libraries.len();
         let holders = choose_holders(
@@ -164,16 +166,75 @@ impl<'a> Generator<'a> {
             self.config.max_holders,
             n,
         );
-        let written = self.emit(&template, Variant::Copy, oclc, &source, &holders)?;
+        let written = self.emit(&template, Variant::Copy, &[], oclc, &source, &holders)?;
         *self.summary.holders.entry(written).or_default() += 1;
         for (kind, record) in siblings {
             let oclc = rng
                 .chance(INVENTED_OCLC_SHARE)
                 .then(|| self.ids.oclc(&mut rng));
             let holders = choose_holders(&mut rng, 1, 3, n);
-            self.emit(&record, kind, oclc, &source, &holders)?;
+            self.emit(&record, kind, &[], oclc, &source, &holders)?;
+        }
+        let mut rng = Rng::derive(self.config.seed, &[stream::CLASS_SIBLING, item.global, 1]);
+        for (kind, record, classes) in class_siblings {
+            let oclc = rng
+                .chance(INVENTED_OCLC_SHARE)
+                .then(|| self.ids.oclc(&mut rng));
+            let holders = choose_holders(&mut rng, 1, 3, n);
+            self.emit(&record, kind, &classes, oclc, &source, &holders)?;
         }
         Ok(())
+    }
+
+    /// The siblings of the class families `online` and `generic-title` for
+    /// one original, drawn from a stream of their own: an online version for
+    /// [`ONLINE_SHARE`] of `--sibling-rate` ([`ONLINE_SHARE_NON_BOOK`] for
+    /// material other than books; never beside an e-book sibling, which
+    /// would be the same thing), a generic-title group for [`GENERIC_SHARE`]
+    /// of it.
+    fn class_siblings(
+        &mut self,
+        template: &Record,
+        bib: &BibRecord,
+        global: u64,
+        siblings: &[(Variant, Record)],
+    ) -> Vec<(Variant, Record, Vec<Class>)> {
+        let mut out = Vec::new();
+        let selection = self.config.classes;
+        let mut rng = Rng::derive(self.config.seed, &[stream::CLASS_SIBLING, global]);
+        let rate = self.config.sibling_rate;
+        let online_share = match template.leader.record_type() {
+            b'a' | b't' => ONLINE_SHARE,
+            _ => ONLINE_SHARE_NON_BOOK,
+        };
+        if selection.has("online")
+            && online::signals(template).is_empty()
+            && !siblings.iter().any(|(kind, _)| *kind == Variant::Ebook)
+            && rng.chance(rate * online_share)
+            && let Some((record, signals)) = online::derive(template, &mut rng)
+        {
+            out.push((Variant::Online, record, signals));
+        }
+        if selection.has("generic-title")
+            && generic::possible(template, bib)
+            && rng.chance(rate * GENERIC_SHARE)
+        {
+            let mut ctx = Context {
+                ids: &mut self.ids,
+                keys: &mut self.keys,
+                rng: &mut rng,
+            };
+            let group = generic::derive(template, bib, &mut ctx);
+            if group.is_empty() {
+                self.summary.siblings_dropped += 1;
+            }
+            out.extend(
+                group
+                    .into_iter()
+                    .map(|(record, class)| (Variant::GenericTitle, record, vec![class])),
+            );
+        }
+        out
     }
 
     /// Writes the copies of one manifestation; returns how many were written.
@@ -181,6 +242,7 @@ impl<'a> Generator<'a> {
         &mut self,
         template: &Record,
         variant: Variant,
+        classes: &[Class],
         oclc: Option<u64>,
         source: &str,
         holders: &[usize],
@@ -194,9 +256,27 @@ impl<'a> Generator<'a> {
             let mut rng = Rng::derive(self.config.seed, &[stream::COPY, number, li as u64]);
             let mut record = template.clone();
             lib.style.apply(&mut record, &mut rng);
+            let mut class_rng = Rng::derive(self.config.seed, &[stream::CLASS, number, li as u64]);
+            let copy = LibraryCopy {
+                style: &lib.style,
+                variant,
+                oclc,
+                selection: self.config.classes,
+            };
+            let recatalogued = classes::recatalogue(&mut record, &copy, &mut class_rng);
+            // The number a merged one now lives under: new, and this copy's only.
+            let current = match recatalogued.oclc {
+                OclcWriting::Merged => self.ids.oclc(&mut class_rng),
+                _ => 0,
+            };
             self.record_numbers[li] += 1;
             let local = format!("{}-{:06}", lib.id, self.record_numbers[li]);
-            let record_id = identify(&mut record, lib, local, oclc);
+            let record_id = identify(
+                &mut record,
+                lib,
+                local,
+                oclc.map(|n| (n, recatalogued.oclc, current)),
+            );
             catalogued_by(&mut record, lib);
             holdings::add_items(&mut record, lib, &mut rng, &mut self.barcodes[li]);
             match self.exports[li].write(&record) {
@@ -212,18 +292,27 @@ impl<'a> Generator<'a> {
                     continue;
                 }
             }
+            let all: Vec<Class> = classes
+                .iter()
+                .chain(&recatalogued.classes)
+                .copied()
+                .collect();
             let line = TruthLine {
                 library: &lib.id,
                 record_id: &record_id,
                 manifestation: &manifestation,
                 source,
                 variant: variant.name(),
+                classes: all.iter().map(|c| c.name()).collect(),
             };
             truth_line(&line, &mut self.truth).map_err(|source| NetgenError::Io {
                 path: self.truth_path.clone(),
                 source,
             })?;
             written += 1;
+            for class in all {
+                *self.summary.by_class.entry(class).or_default() += 1;
+            }
             self.summary.records += 1;
             self.summary.per_library[li] += 1;
         }
@@ -236,6 +325,19 @@ impl<'a> Generator<'a> {
 
 /// Share of manifestations without an OCLC number that get an invented one.
 const INVENTED_OCLC_SHARE: f64 = 0.4;
+
+/// Online versions of books, as a share of `--sibling-rate` (of the
+/// originals that can have one).
+pub(crate) const ONLINE_SHARE: f64 = 0.5;
+
+/// Online versions of other material (scores, recordings, video, maps…),
+/// as a share of `--sibling-rate`: more than for books, where the e-book
+/// siblings are already many, and because most networks hold few of them.
+pub(crate) const ONLINE_SHARE_NON_BOOK: f64 = 2.0;
+
+/// Generic-title groups, as a share of `--sibling-rate` (of the originals
+/// with a main entry and a year).
+pub(crate) const GENERIC_SHARE: f64 = 0.25;
 
 /// How many libraries hold a manifestation, between `min` and `max` (capped
 /// at the network's size), skewed towards few: weight 1/k for the k-th
@@ -303,34 +405,19 @@ fn clean(mut record: Record) -> Record {
 }
 
 /// Writes the record's identity: 001/003 (the library's own number, or the
-/// OCLC number for libraries that keep WorldCat's) and the OCLC number in
-/// the library's form. Returns the record id.
-fn identify(record: &mut Record, lib: &Library, local: String, oclc: Option<u64>) -> String {
-    if let Some(n) = oclc {
-        match lib.style.oclc {
-            OclcForm::ControlNumber => {
-                let id = oclc_prefixed(n);
-                set_control(record, "001", id.clone());
-                set_control(record, "003", "OCoLC");
-                return id;
-            }
-            OclcForm::Prefixed => insert_in_order(
-                record,
-                data(
-                    "035",
-                    ' ',
-                    ' ',
-                    &[('a', &format!("(OCoLC){}", oclc_prefixed(n)))],
-                ),
-            ),
-            OclcForm::Bare => {
-                insert_in_order(
-                    record,
-                    data("035", ' ', ' ', &[('a', &format!("(OCoLC){n}"))]),
-                );
-            }
-            OclcForm::Dropped => {}
-        }
+/// OCLC number for libraries that keep WorldCat's) and the OCLC number
+/// (number, how this copy writes it, the number it was merged into) in the
+/// library's form or the copy's. Returns the record id.
+fn identify(
+    record: &mut Record,
+    lib: &Library,
+    local: String,
+    oclc: Option<(u64, OclcWriting, u64)>,
+) -> String {
+    if let Some((n, writing, current)) = oclc
+        && let Some(id) = oclc::write(record, lib.style.oclc, writing, n, current)
+    {
+        return id;
     }
     set_control(record, "001", local.clone());
     set_control(record, "003", lib.code.clone());

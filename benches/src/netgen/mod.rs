@@ -17,10 +17,19 @@
 //! 2. [`generate`](generate::Generator) places each original in between
 //!    `--min-holders` and `--max-holders` libraries (skewed towards few),
 //!    adds siblings ([`sibling`]: other editions, large print, audiobooks,
-//!    e-books repeating the print ISBN, other volumes) for `--sibling-rate`
-//!    of them, re-catalogues every copy in its library's [`style`], gives it
-//!    a library-local 001, an OCLC number in the library's form and items in
+//!    e-books repeating the print ISBN, other volumes; [`online`] versions
+//!    of any material with only some online signals; [`generic`]-title
+//!    groups) for `--sibling-rate` of them, re-catalogues every copy in its
+//!    library's [`style`], then in the harder [`classes`] at the library's
+//!    rates (brief records, typing slips, dates a year off, another first
+//!    author, OCLC number forms, the volume moved), gives it a
+//!    library-local 001, an OCLC number in the library's form and items in
 //!    the library's [`holdings`] preset, and writes it with `unicat-marc`.
+//!
+//! `truth.jsonl` names each record's variant and, in `classes`, the
+//! [`Class`]es it fell into, so that a matcher can be scored per class.
+//! `--classes none` leaves the classes out and gives, byte for byte, the
+//! network netgen made before them.
 //!
 //! Output is byte-identical for a seed on every machine: all randomness
 //! comes from [`crate::Rng`] streams derived from the seed.
@@ -33,17 +42,22 @@
 //! # Ok::<(), unicat_benches::netgen::NetgenError>(())
 //! ```
 
+pub mod classes;
 mod generate;
+mod generic;
 mod holdings;
 pub(crate) mod ids;
 mod library;
 pub(crate) mod marcedit;
+mod online;
 mod output;
 mod pool;
+pub mod score;
 mod sibling;
 mod source;
 pub(crate) mod style;
 
+pub use classes::{Class, ClassSelection};
 pub use pool::{InputStats, PoolStats};
 pub use sibling::Variant;
 
@@ -59,10 +73,15 @@ pub(crate) mod stream {
     pub(crate) const PLACE: u64 = 4;
     pub(crate) const ORIGINAL: u64 = 5;
     pub(crate) const COPY: u64 = 6;
+    /// The classes of one copy (apart from `COPY`, so that a network
+    /// without classes draws what it drew before they existed).
+    pub(crate) const CLASS: u64 = 7;
+    /// The class siblings (online versions, generic titles) of one original.
+    pub(crate) const CLASS_SIBLING: u64 = 8;
 }
 
-/// Originals drawn by `--small` (with siblings, about 360 manifestations
-/// and 900 library records over six libraries).
+/// Originals drawn by `--small` (with siblings, about 400 manifestations
+/// and 930 library records over six libraries; 350 and 860 without classes).
 pub const SMALL_ORIGINALS: usize = 300;
 
 /// What to generate.
@@ -87,6 +106,8 @@ pub struct Config {
     pub max_holders: usize,
     /// Share of originals that get siblings.
     pub sibling_rate: f64,
+    /// Which class families the network gets (`--classes`).
+    pub classes: ClassSelection,
     /// The command line, shown in the network's README.
     pub command_line: String,
 }
@@ -106,6 +127,7 @@ impl Config {
             min_holders: 1,
             max_holders: 6,
             sibling_rate: 0.15,
+            classes: ClassSelection::ALL,
         })
     }
 
@@ -147,6 +169,8 @@ pub struct Summary {
     pub per_library: Vec<u64>,
     /// Per variant: (manifestations, library records).
     pub by_variant: BTreeMap<Variant, (u64, u64)>,
+    /// Library records per class.
+    pub by_class: BTreeMap<Class, u64>,
     /// Originals by how many libraries hold them.
     pub holders: BTreeMap<u64, u64>,
     /// Originals whose own OCLC number was kept.

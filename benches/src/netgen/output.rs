@@ -2,6 +2,8 @@
 //! `unicat-marc`'s writers), the lines of `truth.jsonl`, and the network's
 //! `README.md`.
 
+use super::classes::{Class, ClassSelection};
+use super::generate::{GENERIC_SHARE, ONLINE_SHARE, ONLINE_SHARE_NON_BOOK};
 use super::library::Library;
 use super::{Config, Summary};
 use serde::Serialize;
@@ -61,6 +63,9 @@ pub(crate) struct TruthLine<'a> {
     pub(crate) manifestation: &'a str,
     pub(crate) source: &'a str,
     pub(crate) variant: &'a str,
+    /// The record's classes (left out when it has none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) classes: Vec<&'static str>,
 }
 
 /// Appends a truth line (with its newline) to `out`.
@@ -87,14 +92,38 @@ pub(crate) fn readme(config: &Config, libraries: &[Library], summary: &Summary) 
          and extent forms, subjects or notes left out; the year, page count, title words and \
          identifiers never change) or a **sibling** made from it (another edition, large print, \
          audiobook, e-book repeating the print ISBN, another volume), which is another \
-         manifestation and must not be merged with the original.\n\n\
-         `truth.jsonl` has one line per library record: `library`, `record_id` (its 001), \
-         `manifestation`, `source` (the input file and record number it came from) and \
-         `variant`. Two records are a true match if and only if they have the same \
-         `manifestation`.\n\n",
+         manifestation and must not be merged with the original.\n\n",
         seed = config.seed,
         cmd = config.command_line,
         libs = libraries.len(),
+    );
+    if config.classes != ClassSelection::NONE {
+        let _ = write!(
+            s,
+            "On top of its style, a copy may fall into harder **classes** (families: {families}), \
+             each at its library's rate (see the style column below): a brief record (no main \
+             entry, publisher or pages; rarely a bare title), typing slips in a long title, an \
+             imprint date a year off 008 Date1 or only inferred, another first author, the OCLC \
+             number in another form or merged into another one (019), the volume in another \
+             place. Those change what the other rules keep (year, pages, author, title words, \
+             identifiers) on purpose, and only on the copy that has them. Two more classes are \
+             siblings: an **online** version of any kind of material with only some online \
+             signals (for {online:.1} % of the originals that show none, {online_other:.1} % of \
+             those that are not books), and groups of **generic-title** \
+             manifestations, same author and year, another host item or part (for {generic:.1} % \
+             of originals with a main entry and a year).\n\n",
+            families = config.classes.name(),
+            online = config.sibling_rate * ONLINE_SHARE * 100.0,
+            online_other = (config.sibling_rate * ONLINE_SHARE_NON_BOOK * 100.0).min(100.0),
+            generic = config.sibling_rate * GENERIC_SHARE * 100.0,
+        );
+    }
+    let _ = write!(
+        s,
+        "`truth.jsonl` has one line per library record: `library`, `record_id` (its 001), \
+         `manifestation`, `source` (the input file and record number it came from), `variant` \
+         and, when it has any, `classes`. Two records are a true match if and only if they have \
+         the same `manifestation`.\n\n",
     );
     let _ = write!(
         s,
@@ -138,6 +167,19 @@ pub(crate) fn readme(config: &Config, libraries: &[Library], summary: &Summary) 
     for (variant, (m, r)) in &summary.by_variant {
         let _ = writeln!(s, "| {} | {m} | {r} |", variant.name());
     }
+    if config.classes != ClassSelection::NONE {
+        let _ = write!(
+            s,
+            "\n## Classes\n\n| class | what | library records |\n|---|---|---:|\n"
+        );
+        for class in Class::ALL
+            .into_iter()
+            .filter(|c| config.classes.has(c.family()))
+        {
+            let n = summary.by_class.get(&class).copied().unwrap_or(0);
+            let _ = writeln!(s, "| {} | {} | {n} |", class.name(), class.describe());
+        }
+    }
     let _ = write!(
         s,
         "\n## Holders of the originals\n\n| libraries | manifestations |\n|---:|---:|\n"
@@ -159,7 +201,7 @@ pub(crate) fn readme(config: &Config, libraries: &[Library], summary: &Summary) 
             lib.export_path(),
             lib.preset.name(),
             if lib.lending { "yes" } else { "no" },
-            lib.style.describe(),
+            lib.style.describe(config.classes),
         );
     }
     let _ = write!(
@@ -180,7 +222,8 @@ pub(crate) fn readme(config: &Config, libraries: &[Library], summary: &Summary) 
          - `libNN/records.{{mrc,xml,json}}`: each library's export (ISO 2709 in UTF-8, MARCXML, \
          or MARC-in-JSON one record per line); the 001 is the library's record id (the OCLC \
          number, with 003 `OCoLC`, in libraries that keep WorldCat's control number).\n\
-         - `truth.jsonl`: the truth, one line per library record.\n"
+         - `truth.jsonl`: the truth, one line per library record; `classes` lists the classes \
+         a record fell into (one name per class of the table above).\n"
     );
     s
 }

@@ -9,8 +9,12 @@
 //! without dates, 260 ↔ 264 and the form of the date, the 300 extent, and
 //! subjects or notes left out. Nothing that identifies the manifestation
 //! changes: the year, the page count, the ISBN's digits, the title's words.
-//! OCLC numbers, the 001 and holdings are written by `render`.
+//! OCLC numbers, the 001 and holdings are written by `generate`. A style
+//! also carries the library's [`ClassRates`]: how often its copies fall
+//! into the harder classes of [`super::classes`], which do change some of
+//! those things, on purpose and in the truth.
 
+use super::classes::{ClassRates, ClassSelection};
 use super::ids::{IsbnForm, write_isbn};
 use super::marcedit::{
     data_fields_mut, punct_245, punct_250, punct_300, punct_imprint, punct_name,
@@ -43,6 +47,9 @@ pub(crate) enum OclcForm {
     ControlNumber,
     /// Not at all.
     Dropped,
+    /// 035 `(OCoLC)ocn010037096`: `ocn` with nine digits whatever the size
+    /// (no library writes it always; some copies do, see [`super::classes`]).
+    Ocn,
 }
 
 /// What happens to 245 `$b`.
@@ -112,6 +119,9 @@ pub(crate) struct Style {
     pub(crate) extent: ExtentForm,
     pub(crate) drop_subjects: bool,
     pub(crate) drop_notes: bool,
+    /// How often this library's copies fall into each class of
+    /// [`super::classes`] (brief records, typing slips, date shifts…).
+    pub(crate) classes: ClassRates,
 }
 
 /// `values[(index + offset) % len]`: every knob rotates through its values
@@ -188,11 +198,15 @@ impl Style {
             ),
             drop_subjects: rotate(&[false, false, true], index, &mut rng),
             drop_notes: rotate(&[false, true, false, false], index, &mut rng),
+            // Drawn last, so that the knobs above are what they were before
+            // the classes existed.
+            classes: ClassRates::for_library(index, &mut rng),
         }
     }
 
-    /// One line describing the style, for the network's README.
-    pub(crate) fn describe(&self) -> String {
+    /// One line describing the style, for the network's README, with the
+    /// rates of the selected classes.
+    pub(crate) fn describe(&self, selection: ClassSelection) -> String {
         let mut parts = vec![
             format!("ISBN {:?}", self.isbn_form),
             format!("qualifier {:?}", self.isbn_qualifier),
@@ -231,6 +245,7 @@ impl Style {
         if self.drop_notes {
             parts.push("no notes".to_string());
         }
+        parts.extend(self.classes.describe(selection));
         parts.join(", ")
     }
 
