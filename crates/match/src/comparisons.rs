@@ -139,10 +139,14 @@ impl Comparison for PartGuard {
         if !parts_agree {
             return Outcome::VETO;
         }
-        if let (Some(x), Some(y)) = (&a.series_number, &b.series_number)
-            && x != y
-        {
-            return Outcome::VETO;
+        match (&a.series_number, &b.series_number) {
+            (Some(x), Some(y)) if x != y => return Outcome::VETO,
+            // A numbered volume against a record that gives no number at
+            // all (neither a part nor a series number): the set, or
+            // another volume.
+            (Some(_), None) if b.part.is_none() => return Outcome::VETO,
+            (None, Some(_)) if a.part.is_none() => return Outcome::VETO,
+            _ => {}
         }
         match (a.volumes, b.volumes) {
             (Some(x), Some(y)) if x != y => return Outcome::VETO,
