@@ -124,6 +124,16 @@ pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
                 l.library
             );
         }
+        for note in &l.notes {
+            println!("\n{}: {note}", l.library);
+        }
+        if !l.changes.duplicates.is_empty() {
+            println!(
+                "\n{}: {} record id(s) repeated in the export, the last record of each kept (see the report)",
+                l.library,
+                l.changes.duplicates.len()
+            );
+        }
         if !l.problems.is_empty() {
             println!(
                 "\n{}: {} bad record(s) skipped{}:",

@@ -112,6 +112,17 @@ pub struct IdField {
     pub subfield: Option<char>,
 }
 
+impl std::fmt::Display for IdField {
+    /// `001`, `999$c`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.tag)?;
+        if let Some(c) = self.subfield {
+            write!(f, "${c}")?;
+        }
+        Ok(())
+    }
+}
+
 impl IdField {
     /// Parses `001`, `999$c`, `999c`.
     pub fn parse(text: &str) -> Result<IdField, String> {
@@ -192,13 +203,7 @@ impl Library {
     pub fn id_fields_text(&self) -> String {
         self.id_fields
             .iter()
-            .map(|f| {
-                format!(
-                    "{}{}",
-                    f.tag,
-                    f.subfield.map(|c| format!("${c}")).unwrap_or_default()
-                )
-            })
+            .map(IdField::to_string)
             .collect::<Vec<_>>()
             .join(" or ")
     }

@@ -77,8 +77,9 @@ fn run(
     match &library.source {
         Source::File { path, kind, format } => {
             let files = file::list(path, *kind)?;
-            let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
-            file::harvest_files(&files, *format, library, &mut session, report, observer)?;
+            let session = read_export(store, library, report, |library, session, report| {
+                file::harvest_files(&files, *format, library, session, report, observer)
+            })?;
             refuse_empty(report, had_records, &path.display().to_string())?;
             commit(session, state, report)
         }
@@ -124,22 +125,24 @@ fn run(
                 .or_else(|| resp_headers.get(reqwest::header::LAST_MODIFIED))
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
-            let result = file::harvest_files(
-                std::slice::from_ref(&tmp),
-                *format,
-                library,
-                &mut session,
-                report,
-                observer,
-            )
+            let result = read_export(store, library, report, |library, session, report| {
+                file::harvest_files(
+                    std::slice::from_ref(&tmp),
+                    *format,
+                    library,
+                    session,
+                    report,
+                    observer,
+                )
+            })
             .map_err(|e| match e {
                 HarvestError::NotMarc(_) => HarvestError::NotMarc(url.clone()),
                 other => other,
             });
             report.bytes = bytes;
+            report.requests = fetcher.requests;
             let _ = std::fs::remove_file(&tmp);
-            result?;
+            let session = result?;
             refuse_empty(report, had_records, url)?;
             commit(session, state, report)
         }
@@ -240,6 +243,58 @@ fn harvest_oai(
             Err(Some(e)) => return Err(e),
         }
     }
+}
+
+/// Reads a whole export (a file source, or an HTTP export saved to disk)
+/// into a new session, with `read`.
+///
+/// When the record id comes from a preset's chain of fields (Koha: 999 $c,
+/// then 001) and the first field repeats across different records of the
+/// export, it is not a record id there, and keeping the last record of each
+/// repeat would lose the others. The export is then read again with the
+/// chain turned (001, then 999 $c); the turn is kept if it repeats less,
+/// and the report says which field identified the records. A configured
+/// `id_field` is never second-guessed: its repeats are reported.
+fn read_export<'s>(
+    store: &'s Store,
+    library: &Library,
+    report: &mut LibraryReport,
+    read: impl Fn(&Library, &mut HarvestSession<'s>, &mut LibraryReport) -> Result<(), HarvestError>,
+) -> Result<HarvestSession<'s>, HarvestError> {
+    let id = library.id.as_str();
+    let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
+    read(library, &mut session, report)?;
+    let repeats = session.duplicates()?.len();
+    if repeats == 0 || library.id_fields.len() < 2 {
+        return Ok(session);
+    }
+    let mut turned = library.clone();
+    turned.id_fields.rotate_left(1);
+    session.abort()?;
+    let mut second = LibraryReport::new(id);
+    second.requests = report.requests;
+    let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
+    read(&turned, &mut session, &mut second)?;
+    let second_repeats = session.duplicates()?.len();
+    let lost = |r: &LibraryReport, repeats: usize| r.problems_total as usize + repeats;
+    if lost(&second, second_repeats) < lost(report, repeats) {
+        second.notes.push(format!(
+            "{} repeats in this export ({repeats} records share another's value), so it does not \
+             identify the records: they are identified by {} (set id_field to choose)",
+            library.id_fields[0],
+            turned.id_fields_text()
+        ));
+        *report = second;
+        return Ok(session);
+    }
+    // The turn is no better: read the export as configured again.
+    session.abort()?;
+    let mut third = LibraryReport::new(id);
+    third.requests = report.requests;
+    let mut session = store.begin_harvest(id, HarvestMode::Replace)?;
+    read(library, &mut session, &mut third)?;
+    *report = third;
+    Ok(session)
 }
 
 /// A full harvest that read no record at all would empty the library: when

@@ -80,6 +80,9 @@ pub struct LibraryReport {
     pub requests: u64,
     /// Wall time.
     pub elapsed: Duration,
+    /// What the harvest decided on its own that the librarian should know
+    /// (which field identified the records, and why).
+    pub notes: Vec<String>,
     /// Every problem, for the report file.
     pub(crate) all_problems: Vec<RecordProblem>,
 }
@@ -97,6 +100,7 @@ impl LibraryReport {
             bytes: 0,
             requests: 0,
             elapsed: Duration::ZERO,
+            notes: Vec::new(),
             all_problems: Vec::new(),
         }
     }
@@ -193,6 +197,9 @@ pub(crate) fn write_report_files(index_dir: &Path, report: &NetworkReport) {
             lib.elapsed.as_secs_f64(),
             lib.rate()
         );
+        for note in &lib.notes {
+            let _ = writeln!(f, "note: {note}");
+        }
         for id in &lib.changes.duplicates {
             let _ = writeln!(f, "duplicate record id (last one kept): {id}");
         }

@@ -182,6 +182,12 @@ impl Store {
         self.set_meta("record_layout", &[LAYOUT, unicat_match::VIEW_VERSION])
     }
 
+    /// Makes the next harvest look at every record's version (after
+    /// restoring records written by an earlier version, say).
+    pub fn set_records_stale(&self) -> Result<(), StoreError> {
+        self.set_meta("record_layout", &[0, 0])
+    }
+
     /// The version of the matching rules the stored clusters were made
     /// with (`unicat_match::VIEW_VERSION`), if any.
     pub fn match_rules(&self) -> Result<Option<u8>, StoreError> {

@@ -107,6 +107,17 @@ impl<'s> HarvestSession<'s> {
         self.maybe_flush()
     }
 
+    /// The record ids staged more than once so far (a full harvest's
+    /// duplicates), after writing the pending batch.
+    pub fn duplicates(&mut self) -> Result<&[String], StoreError> {
+        if !self.batch.is_empty() {
+            let txn = self.store.db().begin_write()?;
+            self.write_batch(&txn)?;
+            txn.commit()?;
+        }
+        Ok(&self.duplicates)
+    }
+
     fn maybe_flush(&mut self) -> Result<(), StoreError> {
         if self.batch.len() >= BATCH_RECORDS || self.batch_bytes >= BATCH_BYTES {
             // Each batch is its own (durable: redb shares the file between

@@ -1,7 +1,9 @@
 //! Clustering through the whole pipeline (harvest → store → clusters →
-//! index) on the labelled network in `fixtures/labelled`: pairwise
-//! precision and recall against its truth, and a re-harvest that moves only
-//! what changed.
+//! index) on the labelled network in `fixtures/labelled` and on
+//! `labelled-network-b`, made outside the project: pairwise precision and
+//! recall against their truth; a re-harvest that moves only what changed;
+//! and a store written by an earlier version or under other matching rules,
+//! brought up to date by the next harvest with its cluster ids kept.
 
 use crate::{harvest_with, root};
 use std::collections::HashMap;
@@ -10,7 +12,11 @@ use std::sync::Arc;
 use unicat_store::Store;
 
 fn truth() -> HashMap<(String, String), String> {
-    let text = std::fs::read_to_string(root().join("fixtures/labelled/truth.jsonl")).unwrap();
+    truth_of(&root().join("fixtures/labelled/truth.jsonl"))
+}
+
+fn truth_of(path: &Path) -> HashMap<(String, String), String> {
+    let text = std::fs::read_to_string(path).unwrap();
     text.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -41,8 +47,13 @@ fn assignments(store: &Store) -> HashMap<(String, String), u64> {
 /// Copies the labelled network into a temporary folder (so that tests can
 /// change an export) and returns its config path.
 fn labelled_copy(dir: &Path) -> std::path::PathBuf {
-    let src = root().join("fixtures/labelled");
-    for entry in std::fs::read_dir(&src).unwrap() {
+    network_copy(&root().join("fixtures/labelled"), dir)
+}
+
+/// Copies a network folder (its files and one level of folders) into a
+/// temporary folder and returns its config path.
+fn network_copy(src: &Path, dir: &Path) -> std::path::PathBuf {
+    for entry in std::fs::read_dir(src).unwrap() {
         let p = entry.unwrap().path();
         let to = dir.join(p.file_name().unwrap());
         if p.is_dir() {
@@ -189,4 +200,126 @@ fn a_harvest_that_died_before_the_index_commit_is_published_again() {
     assert_eq!(published.clusters.total, clusters);
     assert_eq!(published.documents, clusters);
     assert!(!store.index_pending().unwrap());
+}
+
+/// The network made outside the project from real records, as a new user
+/// would run it: its network.toml unchanged (its Koha libraries' 999 $c
+/// repeats, so their records are identified by 001), every true pair
+/// counted, those of records that could not be read included.
+#[test]
+fn precision_and_recall_on_a_network_made_outside_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("fixtures/data/labelled-network-b");
+    let config = network_copy(&src, dir.path());
+    let (store, published) = harvest_all(&config);
+    let published = published.unwrap();
+    let truth = truth_of(&src.join("truth.jsonl"));
+    let got = assignments(&store);
+    let q = unicat_match::quality::pairwise(&got, &truth);
+    let mut sizes: HashMap<&String, u64> = HashMap::new();
+    for m in truth.values() {
+        *sizes.entry(m).or_default() += 1;
+    }
+    let all_pairs: u64 = sizes.values().map(|n| n * (n - 1) / 2).sum();
+    let recall = q.true_positives as f64 / all_pairs as f64;
+    println!(
+        "labelled-network-b: {} of {} records read, {} clusters; pairs: {} true positives, {} predicted, {} true in all; precision {:.4}, recall {:.4}",
+        got.len(),
+        truth.len(),
+        published.clusters.total,
+        q.true_positives,
+        q.predicted,
+        all_pairs,
+        q.precision(),
+        recall
+    );
+    assert!(q.precision() >= 0.995, "precision {:.4}", q.precision());
+    assert!(recall >= 0.97, "recall {recall:.4}");
+}
+
+/// A store whose clusters were made under other matching rules is
+/// re-clustered whole by the next harvest, though no export changed, and
+/// every cluster that persists keeps its id.
+#[test]
+fn a_change_of_the_matching_rules_reclusters_on_the_next_harvest_ids_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = labelled_copy(dir.path());
+    let (store, _) = harvest_all(&config);
+    let before = assignments(&store);
+    assert_eq!(
+        store.match_rules().unwrap(),
+        Some(unicat_match::VIEW_VERSION)
+    );
+    // Nothing changed: nothing is done.
+    drop(store);
+    let (store, published) = harvest_all(&config);
+    assert!(published.is_none());
+    // Clusters made by earlier rules.
+    store
+        .set_match_rules(unicat_match::VIEW_VERSION.wrapping_sub(1))
+        .unwrap();
+    drop(store);
+    let (store, published) = harvest_all(&config);
+    let published = published.expect("the clusters are made again");
+    assert!(published.rules_changed && published.clusters.full);
+    assert_eq!(published.clusters.placed, before.len() as u64);
+    assert_eq!(assignments(&store), before, "same clusters, same ids");
+    assert_eq!(
+        store.match_rules().unwrap(),
+        Some(unicat_match::VIEW_VERSION)
+    );
+}
+
+/// Records written by an earlier version (another layout of their
+/// description) are upgraded from the MARC the store kept, before the
+/// harvest; their holdings come back through the library's mapping.
+#[test]
+fn records_of_an_earlier_layout_are_upgraded_from_their_stored_marc() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = labelled_copy(dir.path());
+    let (store, _) = harvest_all(&config);
+    let before = assignments(&store);
+    let snapshot = store.snapshot().unwrap();
+    let (sample_library, sample_id) = before.keys().next().unwrap().clone();
+    let sample = snapshot
+        .record(&sample_library, &sample_id)
+        .unwrap()
+        .unwrap();
+    drop(snapshot);
+    // Rewrite every record as layout 2 with a description this version
+    // cannot read (only the MARC is where it was).
+    for library in store.libraries().unwrap() {
+        let mut old = Vec::new();
+        store
+            .for_each_encoded(&library, |id, bytes| {
+                let mut v = bytes.to_vec();
+                v[8] = 2;
+                old.push((id.to_string(), v));
+                Ok(())
+            })
+            .unwrap();
+        store.replace_values(&library, &old).unwrap();
+    }
+    store.set_records_stale().unwrap();
+    assert!(
+        store
+            .snapshot()
+            .unwrap()
+            .record(&sample_library, &sample_id)
+            .is_err()
+    );
+    drop(store);
+    let (store, published) = harvest_all(&config);
+    let published = published.expect("upgraded records are clustered again");
+    assert_eq!(published.upgraded, before.len() as u64);
+    assert!(published.upgrade_failures.is_empty());
+    assert!(store.records_current().unwrap());
+    assert_eq!(assignments(&store), before, "same clusters, same ids");
+    let again = store
+        .snapshot()
+        .unwrap()
+        .record(&sample_library, &sample_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(again, sample, "description, holdings and MARC as harvested");
 }
