@@ -142,14 +142,14 @@ pub struct MemberDetail {
 }
 
 /// Why a member joined: the member it matched, the keys they share, every
-/// guard's verdict (recomputed from the records as they are now).
+/// comparison's verdict and weight (recomputed from the records as they are now).
 #[derive(Clone, Debug, Serialize)]
 pub struct JoinEvidence {
     /// The member that joined.
     pub record: MemberRef,
     /// The member it matched.
     pub matched: MemberRef,
-    /// Shared keys and guard verdicts.
+    /// Shared keys, every comparison with its verdict and weight, and the score against the threshold.
     #[serde(flatten)]
     pub evidence: MatchEvidence,
 }

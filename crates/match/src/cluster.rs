@@ -1,9 +1,10 @@
 //! Clustering: records join clusters one at a time, in a fixed order.
 //!
-//! A record joins a cluster only if it shares a key with one member that
-//! passes every guard, *and* no guard vetoes it against any other member
-//! (complete linkage): one bridging record cannot glue two different
-//! manifestations together through a chain of near-matches. Among several
+//! A record joins a cluster only if it shares a key with one member it
+//! matches, *and* every other member is compatible with it (complete
+//! linkage: no veto, and either a match or no strong evidence against):
+//! one bridging record cannot glue two different manifestations together
+//! through a chain of near-matches. Among several
 //! clusters it could join, it takes the one it shares the strongest key
 //! with (OCLC number, then ISBN, LCCN, ISSN, title), then the larger.
 //!
@@ -18,8 +19,9 @@ use crate::keys::{Candidate, KeyIndex};
 use serde::{Deserialize, Serialize};
 
 /// Why a record is in its cluster: the member it matched and the keys they
-/// share. The guards' verdicts are not kept (they would cost a kilobyte a
-/// join); [`compare`](crate::compare) gives them again when asked.
+/// share. The comparisons' verdicts are not kept (they would cost a
+/// kilobyte a join); [`compare`](crate::compare) gives them again when
+/// asked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Join<R> {
     /// The record that joined.

@@ -223,7 +223,7 @@ type Judged = (Vec<(u64, Bucket)>, Vec<SharedKey>);
 ///
 /// Keys are kept as 64-bit hashes in one sorted array (no key text, no
 /// allocation per key). A hash collision can only add a candidate, never
-/// merge one: the pair must still pass every guard, and the clustering
+/// merge one: the pair must still be a match, and the clustering
 /// checks that a join shares a real key (see [`KeyIndex::shared`]).
 pub struct KeyIndex {
     /// (key, record), sorted: each key's records are a run.

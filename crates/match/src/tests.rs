@@ -364,7 +364,7 @@ fn complete_linkage_keeps_a_bridge_from_gluing_two_manifestations() {
     let mut c = novel(None, "1983", "Scribner,");
     c.oclc_numbers = vec![OclcNumber::parse("12345").unwrap()];
     c.edition = Some("2nd ed.".into());
-    // B–C share an OCLC number but the edition guard vetoes; A–B match.
+    // B–C share an OCLC number but the edition vetoes; A–B match.
     let records: Vec<Manifestation> = [&a, &b, &c].iter().map(|x| m(x)).collect();
     let clusters = cluster_all(&records);
     let mut sizes: Vec<usize> = clusters.iter().map(|c| c.members.len()).collect();

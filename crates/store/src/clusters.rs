@@ -1,6 +1,6 @@
 //! Cluster assignments: which records form each cluster, and how each
 //! member joined (the evidence itself is recomputed from the records when
-//! asked, so it always says what the guards say now).
+//! asked, so it always says what the comparisons say now).
 
 use crate::{Store, StoreError};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
