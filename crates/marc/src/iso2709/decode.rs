@@ -163,6 +163,27 @@ fn decode_inner(bytes: &[u8], repairs: &mut Repairs) -> Result<Record, ErrorKind
     Ok(record)
 }
 
+/// Replaces the field and record terminators inside a field's values by
+/// spaces, with a warning.
+fn repair_terminators(field: &mut Field, repairs: &mut Repairs) {
+    let bad = |c: char| matches!(c, '\u{1D}' | '\u{1E}');
+    let (mut first, mut count) = (None, 0);
+    let mut fix = |value: &mut String| {
+        if let Some((code, n)) = replace_controls(value, bad) {
+            first.get_or_insert(code);
+            count += n;
+        }
+    };
+    let tag = field.tag();
+    match field {
+        Field::Control { value, .. } => fix(value),
+        Field::Data(d) => d.subfields.iter_mut().for_each(|s| fix(&mut s.value)),
+    }
+    if let Some(code) = first {
+        repairs.push(tag, WarningKind::ControlCharacterReplaced { code, count });
+    }
+}
+
 /// How one field's bytes are turned into text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Text {
@@ -181,17 +202,20 @@ enum Text {
 #[derive(Debug)]
 struct GiveUp;
 
-/// What text decoding replaced in one field.
+/// What reading one field found to repair.
 #[derive(Default)]
 struct Replaced {
     invalid_utf8: usize,
     invalid_marc8: usize,
     marc8_reason: Option<String>,
+    /// A field or record terminator inside the field (its directory length
+    /// runs past its end, or a record terminator in bytes not cut by the
+    /// framer).
+    terminator: bool,
 }
 
 impl Text {
     fn decode(self, bytes: &[u8], replaced: &mut Replaced) -> Result<String, GiveUp> {
-        // ASCII is the same in MARC-8 and UTF-8 (an escape aside).
         match self {
             Text::Utf8 => std::str::from_utf8(bytes)
                 .map(str::to_owned)
@@ -203,6 +227,7 @@ impl Text {
                     .count();
                 Ok(String::from_utf8_lossy(bytes).into_owned())
             }
+            // ASCII is the same in MARC-8 and UTF-8 (an escape aside).
             Text::Marc8 | Text::Marc8Strict if bytes.is_ascii() && !bytes.contains(&0x1B) => {
                 Ok(String::from_utf8_lossy(bytes).into_owned())
             }
@@ -226,11 +251,11 @@ impl Text {
 fn decode_field(tag: Tag, raw: &[u8], encoding: Encoding, repairs: &mut Repairs) -> Field {
     let mark = repairs.len();
     let mut replaced = Replaced::default();
-    let first = match encoding {
+    let text = match encoding {
         Encoding::Utf8 => Text::Utf8,
         Encoding::Marc8 => Text::Marc8,
     };
-    let mut field = match read_field(tag, raw, first, repairs, &mut replaced) {
+    let mut field = match read_field(tag, raw, text, repairs, &mut replaced) {
         Ok(field) => field,
         Err(GiveUp) => {
             // A UTF-8 field that is not: MARC-8 when it holds no UTF-8 at all
@@ -274,25 +299,8 @@ fn decode_field(tag: Tag, raw: &[u8], encoding: Encoding, repairs: &mut Repairs)
             },
         );
     }
-    // A field terminator inside a field (its directory length runs past
-    // its end), or a record terminator (in bytes not cut by the framer):
-    // the bytes are kept, the terminator becomes a space.
-    if memchr::memchr2(FIELD_TERMINATOR, RECORD_TERMINATOR, raw).is_some() {
-        let bad = |c: char| matches!(c, '\u{1D}' | '\u{1E}');
-        let (mut first, mut count) = (None, 0);
-        let mut fix = |value: &mut String| {
-            if let Some((code, n)) = replace_controls(value, bad) {
-                first.get_or_insert(code);
-                count += n;
-            }
-        };
-        match &mut field {
-            Field::Control { value, .. } => fix(value),
-            Field::Data(d) => d.subfields.iter_mut().for_each(|s| fix(&mut s.value)),
-        }
-        if let Some(code) = first {
-            repairs.push(tag, WarningKind::ControlCharacterReplaced { code, count });
-        }
+    if replaced.terminator {
+        repair_terminators(&mut field, repairs);
     }
     field
 }
@@ -305,12 +313,16 @@ fn read_field(
     replaced: &mut Replaced,
 ) -> Result<Field, GiveUp> {
     if tag.is_control() {
+        replaced.terminator = memchr::memchr2(FIELD_TERMINATOR, RECORD_TERMINATOR, raw).is_some();
         return Ok(Field::Control {
             tag,
             value: text.decode(raw, replaced)?,
         });
     }
-    let mut parts = raw.split(|&b| b == SUBFIELD_DELIMITER);
+    let mut parts = Parts {
+        rest: Some(raw),
+        terminator: false,
+    };
     let ind = parts.next().unwrap_or_default();
     // Two indicators are expected. More than two is tolerated as pymarc and
     // MARC::Record do (the first two are kept; a real Nepali record in
@@ -331,7 +343,7 @@ fn read_field(
         }
     };
     let mut subfields = Vec::with_capacity(raw.len() / 16 + 1);
-    for part in parts {
+    for part in parts.by_ref() {
         let Some((&code, value)) = part.split_first() else {
             continue; // two delimiters in a row: nothing to keep
         };
@@ -360,11 +372,52 @@ fn read_field(
             value: text.decode(value, replaced)?,
         });
     }
+    replaced.terminator |= parts.terminator;
     Ok(Field::Data(DataField {
         tag,
         indicators,
         subfields,
     }))
+}
+
+/// A data field's parts: its indicators, then each subfield (code and
+/// value), split at the subfield delimiters. The same search (SIMD, as
+/// `memchr` does it) notes a field or record terminator inside the field,
+/// so that checking for one costs nothing.
+struct Parts<'a> {
+    rest: Option<&'a [u8]>,
+    terminator: bool,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        let mut from = 0;
+        loop {
+            let found = memchr::memchr3(
+                SUBFIELD_DELIMITER,
+                FIELD_TERMINATOR,
+                RECORD_TERMINATOR,
+                &rest[from..],
+            );
+            match found.map(|i| from + i) {
+                Some(at) if rest[at] == SUBFIELD_DELIMITER => {
+                    self.rest = Some(&rest[at + 1..]);
+                    return Some(&rest[..at]);
+                }
+                Some(at) => {
+                    self.terminator = true;
+                    from = at + 1;
+                }
+                None => {
+                    self.rest = None;
+                    return Some(rest);
+                }
+            }
+        }
+    }
 }
 
 /// One indicator byte: a visible ASCII character or blank as it is (see
