@@ -102,8 +102,9 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> DemoError + '_ {
 
 /// Reads every record of a MARC file, each with its position in the file
 /// (from 1, counting unreadable records too), and the number of items read.
-/// Unreadable records are skipped: the Koha sample has one (biblionumber 369,
-/// raw control characters that XML cannot carry).
+/// Unreadable records are skipped, and so are records the reader had to
+/// repair (a bad indicator, subfield code or byte): the Koha sample has one
+/// (biblionumber 369, raw control characters that XML cannot carry).
 fn read_marc(
     data: &Path,
     rel: &str,
@@ -113,10 +114,12 @@ fn read_marc(
     let file = File::open(&path).map_err(io(&path))?;
     let mut records = Vec::new();
     let mut items = 0;
-    for item in Reader::new(BufReader::new(file), format) {
+    let mut reader = Reader::new(BufReader::new(file), format);
+    while let Some(item) = reader.next_with_warnings() {
         items += 1;
         match item {
-            Ok(r) => records.push((items, r)),
+            Ok(d) if d.warnings.is_empty() => records.push((items, d.record)),
+            Ok(_) => {}
             Err(e) => {
                 if let unicat_marc::ErrorKind::Io(reason) = &e.kind {
                     return Err(DemoError::Data(format!("{rel}: {reason}")));

@@ -32,6 +32,9 @@ pub(crate) enum Skip {
     TooThin,
     /// A C0 control character in a value, which MARCXML cannot carry.
     ControlCharacter,
+    /// Read only after the reader repaired it (a bad indicator, subfield
+    /// code or byte): not a faithful original.
+    Repaired,
 }
 
 impl Skip {
@@ -44,6 +47,7 @@ impl Skip {
             Skip::NoTitle => "no 245 $a",
             Skip::TooThin => "no year, author or publisher",
             Skip::ControlCharacter => "control character in a value",
+            Skip::Repaired => "read only with repairs (a bad byte in a field)",
         }
     }
 }
@@ -183,6 +187,10 @@ pub(crate) fn scan(
                 return Ok(());
             }
         };
+        if item.repaired {
+            *stats.skipped.entry(Skip::Repaired.reason()).or_default() += 1;
+            return Ok(());
+        }
         let bib = BibRecord::from_marc(&record);
         if let Err(skip) = check(&record, &bib) {
             *stats.skipped.entry(skip.reason()).or_default() += 1;

@@ -53,6 +53,9 @@ pub(crate) struct Item {
     pub(crate) ordinal: u64,
     /// The record.
     pub(crate) record: Result<Record, RecordError>,
+    /// True when the reader had to repair the record to read it (a bad
+    /// indicator, subfield code or byte): not a faithful original.
+    pub(crate) repaired: bool,
 }
 
 fn open(path: &Path, format: Option<Format>) -> Result<Reader<BufReader<File>>, NetgenError> {
@@ -80,9 +83,11 @@ pub(crate) fn for_each_item(
 ) -> Result<(), NetgenError> {
     let mut global = 0u64;
     for (input, source) in inputs.iter().enumerate() {
-        let reader = open(&source.path, format)?;
-        for (i, record) in reader.enumerate() {
-            if let Err(e) = &record
+        let mut reader = open(&source.path, format)?;
+        let mut ordinal = 0;
+        while let Some(decoded) = reader.next_with_warnings() {
+            ordinal += 1;
+            if let Err(e) = &decoded
                 && let ErrorKind::Io(reason) = &e.kind
             {
                 return Err(NetgenError::Io {
@@ -90,11 +95,13 @@ pub(crate) fn for_each_item(
                     source: std::io::Error::other(reason.clone()),
                 });
             }
+            let repaired = decoded.as_ref().is_ok_and(|d| !d.warnings.is_empty());
             visit(Item {
                 global,
                 input,
-                ordinal: i as u64 + 1,
-                record,
+                ordinal,
+                record: decoded.map(|d| d.record),
+                repaired,
             })?;
             global += 1;
         }

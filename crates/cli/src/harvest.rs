@@ -74,8 +74,8 @@ impl Observer for Bars {
     fn finished(&self, report: &LibraryReport) {
         let bar = self.bar(&report.library);
         bar.finish_with_message(format!(
-            "{} ({} records, {} bad)",
-            report.outcome, report.read, report.problems_total
+            "{} ({} records, {} bad, {} with warnings)",
+            report.outcome, report.read, report.problems_total, report.warned
         ));
     }
 }
@@ -93,8 +93,18 @@ pub fn observer() -> Arc<dyn Observer> {
 
 pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
     println!(
-        "{:<14} {:<10} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>8} {:>9}",
-        "library", "outcome", "read", "added", "updated", "deleted", "bad", "held", "time", "rec/s"
+        "{:<14} {:<10} {:>9} {:>8} {:>8} {:>8} {:>6} {:>7} {:>9} {:>8} {:>9}",
+        "library",
+        "outcome",
+        "read",
+        "added",
+        "updated",
+        "deleted",
+        "bad",
+        "warned",
+        "held",
+        "time",
+        "rec/s"
     );
     for l in &report.libraries {
         let outcome = match &l.outcome {
@@ -104,7 +114,7 @@ pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
             unicat_harvest::Outcome::Failed(_) => "FAILED",
         };
         println!(
-            "{:<14} {:<10} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>7.1}s {:>9.0}",
+            "{:<14} {:<10} {:>9} {:>8} {:>8} {:>8} {:>6} {:>7} {:>9} {:>7.1}s {:>9.0}",
             l.library,
             outcome,
             l.read,
@@ -112,6 +122,7 @@ pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
             l.changes.updated.len(),
             l.changes.deleted.len(),
             l.problems_total,
+            l.warned,
             l.changes.total,
             l.elapsed.as_secs_f64(),
             l.rate()
@@ -147,6 +158,21 @@ pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
             );
             for p in &l.problems {
                 println!("  {p}");
+            }
+        }
+        if !l.warnings.is_empty() {
+            println!(
+                "\n{}: {} record(s) read with warnings (kept, with a repair){}:",
+                l.library,
+                l.warned,
+                if l.warnings_total as usize > l.warnings.len() {
+                    ", the first warnings"
+                } else {
+                    ""
+                }
+            );
+            for w in &l.warnings {
+                println!("  {w}");
             }
         }
     }

@@ -11,7 +11,9 @@ use unicat_marc::{Format, Reader, Record, iso2709, json, xml};
 pub enum MarcCommand {
     /// Converts MARC records between ISO 2709, MARCXML and MARC-in-JSON,
     /// writing to standard output. Bad records are reported on standard
-    /// error with their position and skipped.
+    /// error with their position and skipped; records read after a repair
+    /// (a bad indicator, subfield code or byte) are converted, and each
+    /// repair is reported on standard error as a warning.
     Convert(ConvertArgs),
 }
 
@@ -101,7 +103,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             },
         )),
     };
-    let (mut written, mut bad) = (0u64, 0u64);
+    let (mut written, mut bad, mut warned) = (0u64, 0u64, 0u64);
     for path in &args.files {
         let mut input = open(path)?;
         let format = match args.from {
@@ -118,9 +120,17 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 }
             },
         };
-        for record in Reader::new(input, format) {
+        let mut reader = Reader::new(input, format);
+        while let Some(record) = reader.next_with_warnings() {
             match record {
-                Ok(r) => {
+                Ok(unicat_marc::Decoded {
+                    record: r,
+                    warnings,
+                }) => {
+                    for w in &warnings {
+                        eprintln!("{}: warning: {w}", path.display());
+                    }
+                    warned += u64::from(!warnings.is_empty());
                     if args.to == Format::MarcXml && r.has_xml_illegal_chars() {
                         eprintln!(
                             "{}: record {}: control characters XML cannot carry were written as U+FFFD",
@@ -158,8 +168,8 @@ fn convert(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         Err(unicat_marc::WriteError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => bail!(e),
     }
-    if bad > 0 {
-        eprintln!("{written} records converted, {bad} skipped");
+    if bad > 0 || warned > 0 {
+        eprintln!("{written} records converted ({warned} read with warnings), {bad} skipped");
     }
     Ok(ExitCode::SUCCESS)
 }

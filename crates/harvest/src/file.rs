@@ -204,8 +204,9 @@ pub(crate) fn read_stream<R: BufRead + Send>(
                 let mut ready = Vec::with_capacity(batch.len());
                 for result in process_batch(&batch, format, library, source) {
                     match result {
-                        Ok(r) => {
+                        Ok(mut r) => {
                             report.read += 1;
+                            report.warned(std::mem::take(&mut r.warnings));
                             ready.push(r);
                         }
                         Err(problem) => report.problem(problem),

@@ -2,7 +2,10 @@
 //!
 //! This crate owns fetching (a file, folder or glob; an HTTP export; an
 //! OAI-PMH repository), the per-library pipeline that decodes and normalises
-//! records, and the harvest report. Libraries are harvested at once, up to
+//! records, and the harvest report: records skipped because their structure
+//! cannot be read ([`RecordProblem`]), and, apart from them, records read
+//! after the MARC reader repaired a bad byte in a field
+//! ([`RecordWarningLine`]). Libraries are harvested at once, up to
 //! `[harvest] concurrency`, each in its own blocking task: network waits go
 //! through the tokio runtime, CPU work (decoding MARC, normalising,
 //! compressing) runs on rayon, and nothing blocks the async executor. One
@@ -31,7 +34,7 @@ pub use error::HarvestError;
 pub use observer::{LogObserver, Observer};
 pub use publish::{cluster_document, publish};
 pub use recluster::{ClusterUpdate, recluster, write_clusters};
-pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem};
+pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem, RecordWarningLine};
 
 use futures::StreamExt;
 use std::sync::Arc;

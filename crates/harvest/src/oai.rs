@@ -323,8 +323,9 @@ pub(crate) fn list_records(
             .collect();
         for p in prepared {
             match p {
-                Prepared::Upsert(r) => {
+                Prepared::Upsert(mut r) => {
                     report.read += 1;
+                    report.warned(std::mem::take(&mut r.warnings));
                     session.put(r.id, r.encoded).map_err(|e| Some(e.into()))?;
                 }
                 Prepared::Delete(id) => session.delete(id).map_err(|e| Some(e.into()))?,
@@ -360,8 +361,8 @@ fn prepare(raw: &RawRecord, library: &Library, source: &str) -> Prepared {
     if header.deleted {
         return Prepared::Delete(id);
     }
-    match unicat_marc::xml::decode(&raw.bytes, raw.position) {
-        Ok(record) => match ready(&record, Some(id), library, source, Some(raw.position)) {
+    match unicat_marc::xml::decode_with_warnings(&raw.bytes, raw.position) {
+        Ok(decoded) => match ready(&decoded, Some(id), library, source, Some(raw.position)) {
             Ok(r) => Prepared::Upsert(r),
             Err(p) => Prepared::Problem(p),
         },

@@ -29,6 +29,6 @@ impl Observer for LogObserver {
         tracing::info!(library, "{message}");
     }
     fn finished(&self, report: &LibraryReport) {
-        tracing::info!(library = %report.library, outcome = %report.outcome, records = report.read, errors = report.problems_total, "harvest finished");
+        tracing::info!(library = %report.library, outcome = %report.outcome, records = report.read, errors = report.problems_total, warned = report.warned, "harvest finished");
     }
 }

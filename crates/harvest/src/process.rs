@@ -1,17 +1,19 @@
-//! Raw record → stored record: decode, read the id, normalise, read the
-//! holdings, encode. Runs on rayon, a batch at a time, keeping order.
+//! Raw record → stored record: decode (leniently, keeping the reader's
+//! warnings), read the id, normalise, read the holdings, encode. Runs on rayon, a batch at a time, keeping order.
 
-use crate::report::RecordProblem;
+use crate::report::{RecordProblem, RecordWarningLine};
 use rayon::prelude::*;
 use unicat_bib::BibRecord;
 use unicat_config::Library;
-use unicat_marc::{Format, RawRecord, Record, RecordError};
+use unicat_marc::{Decoded, Format, RawRecord, RecordError};
 use unicat_store::StoredRecord;
 
 /// A processed record, ready for the store.
 pub(crate) struct Ready {
     pub id: String,
     pub encoded: Vec<u8>,
+    /// What the reader repaired to read it (empty for nearly every record).
+    pub warnings: Vec<RecordWarningLine>,
 }
 
 /// Records per rayon batch: large enough to amortise the fan-out, small
@@ -20,12 +22,13 @@ pub(crate) const BATCH: usize = 2048;
 
 /// Turns a decoded record into its stored form.
 pub(crate) fn ready(
-    record: &Record,
+    decoded: &Decoded,
     id: Option<String>,
     library: &Library,
     source: &str,
     position: Option<unicat_marc::Position>,
 ) -> Result<Ready, RecordProblem> {
+    let record = &decoded.record;
     let id = match id.or_else(|| library.record_id(record).map(str::to_string)) {
         Some(id) => id,
         None => {
@@ -51,7 +54,16 @@ pub(crate) fn ready(
         marc,
     };
     let encoded = stored.encode().map_err(problem)?;
-    Ok(Ready { id, encoded })
+    let warnings = decoded
+        .warnings
+        .iter()
+        .map(|w| RecordWarningLine::new(w, source, &id))
+        .collect();
+    Ok(Ready {
+        id,
+        encoded,
+        warnings,
+    })
 }
 
 pub(crate) fn record_problem(e: &RecordError, source: &str) -> RecordProblem {
@@ -74,9 +86,9 @@ pub(crate) fn process_batch(
         .par_iter()
         .map(|raw| {
             let raw = raw.as_ref().map_err(|e| record_problem(e, source))?;
-            let record =
-                unicat_marc::decode(format, raw).map_err(|e| record_problem(&e, source))?;
-            ready(&record, None, library, source, Some(raw.position))
+            let decoded = unicat_marc::decode_with_warnings(format, raw)
+                .map_err(|e| record_problem(&e, source))?;
+            ready(&decoded, None, library, source, Some(raw.position))
         })
         .collect()
 }

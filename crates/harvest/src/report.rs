@@ -1,4 +1,5 @@
-//! What a harvest did, per library: counts, problems, time.
+//! What a harvest did, per library: counts, problems (records skipped),
+//! warnings (records read after a repair), time.
 
 use std::fmt;
 use std::io::Write;
@@ -33,6 +34,48 @@ impl fmt::Display for RecordProblem {
             write!(f, " (id {id})")?;
         }
         write!(f, ": {}", self.reason)
+    }
+}
+
+/// How many warnings a report keeps in memory (all are written to the
+/// report file).
+pub const WARNINGS_KEPT: usize = 10;
+
+/// A repair made to read a record, which was kept: where it was, the field,
+/// and what was done (see [`unicat_marc::WarningKind`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordWarningLine {
+    /// The file or URL it came from.
+    pub source: String,
+    /// 1-based record number in that source, and byte offset.
+    pub position: unicat_marc::Position,
+    /// Its id (001 or the configured id field).
+    pub record_id: String,
+    /// The field repaired.
+    pub field: String,
+    /// What was wrong and what was done.
+    pub reason: String,
+}
+
+impl RecordWarningLine {
+    pub(crate) fn new(w: &unicat_marc::RecordWarning, source: &str, id: &str) -> Self {
+        RecordWarningLine {
+            source: source.to_string(),
+            position: w.position,
+            record_id: id.to_string(),
+            field: w.tag.to_string(),
+            reason: w.kind.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for RecordWarningLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} (id {}): field {}: {}",
+            self.source, self.position, self.record_id, self.field, self.reason
+        )
     }
 }
 
@@ -74,6 +117,12 @@ pub struct LibraryReport {
     pub problems: Vec<RecordProblem>,
     /// How many problems in all.
     pub problems_total: u64,
+    /// Records read (and counted in `read`) after a repair.
+    pub warned: u64,
+    /// The first warnings (see [`WARNINGS_KEPT`]); all are in the report file.
+    pub warnings: Vec<RecordWarningLine>,
+    /// How many warnings in all (a record may have several).
+    pub warnings_total: u64,
     /// Bytes read from the source.
     pub bytes: u64,
     /// Requests made (HTTP and OAI-PMH).
@@ -85,6 +134,8 @@ pub struct LibraryReport {
     pub notes: Vec<String>,
     /// Every problem, for the report file.
     pub(crate) all_problems: Vec<RecordProblem>,
+    /// Every warning, for the report file.
+    pub(crate) all_warnings: Vec<RecordWarningLine>,
 }
 
 impl LibraryReport {
@@ -97,11 +148,15 @@ impl LibraryReport {
             changes: Changes::default(),
             problems: Vec::new(),
             problems_total: 0,
+            warned: 0,
+            warnings: Vec::new(),
+            warnings_total: 0,
             bytes: 0,
             requests: 0,
             elapsed: Duration::ZERO,
             notes: Vec::new(),
             all_problems: Vec::new(),
+            all_warnings: Vec::new(),
         }
     }
 
@@ -119,6 +174,18 @@ impl LibraryReport {
         self.all_problems.push(p);
     }
 
+    /// A record read after repairs (it is also counted in `read`).
+    pub(crate) fn warned(&mut self, warnings: Vec<RecordWarningLine>) {
+        if warnings.is_empty() {
+            return;
+        }
+        self.warned += 1;
+        self.warnings_total += warnings.len() as u64;
+        let room = WARNINGS_KEPT.saturating_sub(self.warnings.len());
+        self.warnings.extend(warnings.iter().take(room).cloned());
+        self.all_warnings.extend(warnings);
+    }
+
     /// Records per second.
     pub fn rate(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
@@ -133,6 +200,11 @@ impl LibraryReport {
     /// Every problem (the report file's content).
     pub fn all_problems(&self) -> &[RecordProblem] {
         &self.all_problems
+    }
+
+    /// Every warning (the report file's content).
+    pub fn all_warnings(&self) -> &[RecordWarningLine] {
+        &self.all_warnings
     }
 }
 
@@ -155,10 +227,16 @@ impl NetworkReport {
     pub fn records(&self) -> u64 {
         self.libraries.iter().map(|l| l.read).sum()
     }
+
+    /// Records read after repairs, in all.
+    pub fn warned(&self) -> u64 {
+        self.libraries.iter().map(|l| l.warned).sum()
+    }
 }
 
 /// Writes `reports/<library>.txt` in `index_dir` for every library: the
-/// outcome, counts, and every bad record. Library ids are
+/// outcome, counts, every bad record (skipped) and every warning (a record
+/// read after a repair). Library ids are
 /// `[a-z0-9][a-z0-9_-]*`, so the file name cannot leave the folder.
 pub(crate) fn write_report_files(index_dir: &Path, report: &NetworkReport) {
     let dir = index_dir.join("reports");
@@ -197,6 +275,11 @@ pub(crate) fn write_report_files(index_dir: &Path, report: &NetworkReport) {
             lib.elapsed.as_secs_f64(),
             lib.rate()
         );
+        let _ = writeln!(
+            f,
+            "records read with warnings: {}\nwarnings: {}",
+            lib.warned, lib.warnings_total
+        );
         for note in &lib.notes {
             let _ = writeln!(f, "note: {note}");
         }
@@ -206,5 +289,81 @@ pub(crate) fn write_report_files(index_dir: &Path, report: &NetworkReport) {
         for p in &lib.all_problems {
             let _ = writeln!(f, "bad record: {p}");
         }
+        for w in &lib.all_warnings {
+            let _ = writeln!(f, "warning: {w}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(record: u64, field: &str) -> RecordWarningLine {
+        RecordWarningLine {
+            source: "lib.mrc".into(),
+            position: unicat_marc::Position {
+                record,
+                offset: record * 100,
+            },
+            record_id: format!("r{record}"),
+            field: field.into(),
+            reason: "indicator 1 (byte 0x14) read as blank".into(),
+        }
+    }
+
+    #[test]
+    fn warnings_count_records_and_keep_the_first_ones() {
+        let mut r = LibraryReport::new("lib");
+        r.warned(Vec::new());
+        assert_eq!((r.warned, r.warnings_total), (0, 0));
+        for n in 1..=6 {
+            r.warned(vec![line(n, "010"), line(n, "245")]);
+        }
+        assert_eq!((r.warned, r.warnings_total), (6, 12));
+        assert_eq!(r.warnings.len(), WARNINGS_KEPT);
+        assert_eq!(r.all_warnings().len(), 12);
+        // Warnings are no problems: nothing was skipped.
+        assert_eq!(r.problems_total, 0);
+        assert_eq!(
+            r.warnings[0].to_string(),
+            "lib.mrc: record 1 (byte 100) (id r1): field 010: indicator 1 (byte 0x14) read as blank"
+        );
+    }
+
+    #[test]
+    fn the_report_file_gives_warnings_apart_from_bad_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = LibraryReport::new("lib00");
+        lib.read = 2;
+        lib.warned(vec![line(2, "110")]);
+        lib.problem(RecordProblem {
+            source: "lib.mrc".into(),
+            position: None,
+            record_id: None,
+            reason: "bad tag \"42\"".into(),
+        });
+        let report = NetworkReport {
+            libraries: vec![lib],
+            elapsed: Duration::ZERO,
+        };
+        write_report_files(dir.path(), &report);
+        let text = std::fs::read_to_string(dir.path().join("reports/lib00.txt")).unwrap();
+        assert!(text.contains("records read: 2\nadded: 0\n"), "{text}");
+        assert!(text.contains("\nbad records: 1\n"), "{text}");
+        assert!(
+            text.contains("\nrecords read with warnings: 1\nwarnings: 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nbad record: lib.mrc: bad tag \"42\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "\nwarning: lib.mrc: record 2 (byte 200) (id r2): field 110: indicator 1 (byte 0x14) read as blank\n"
+            ),
+            "{text}"
+        );
     }
 }

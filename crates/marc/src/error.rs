@@ -1,5 +1,8 @@
-//! Errors: one per bad record ([`RecordError`]), never one per file. A failure
-//! of the underlying stream is reported as [`ErrorKind::Io`] and ends the reader.
+//! Errors: one per bad record ([`RecordError`]), never one per file, and only
+//! for a record whose structure cannot be read (a bad byte inside a field is
+//! repaired and reported as a [`RecordWarning`](crate::RecordWarning)). A
+//! failure of the underlying stream is reported as [`ErrorKind::Io`] and ends
+//! the reader.
 
 use std::fmt;
 
@@ -37,40 +40,17 @@ pub enum ErrorKind {
     /// A field tag is not three letters or digits.
     #[error("bad tag {0:?}")]
     BadTag(String),
-    /// Indicators are missing, too many, or not allowed characters.
-    #[error("bad indicator in field {tag}: {reason}")]
-    BadIndicator {
-        /// Field tag.
-        tag: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A subfield code is missing or not a visible ASCII character.
-    #[error("bad subfield code in field {tag}: {reason}")]
-    BadSubfieldCode {
-        /// Field tag.
-        tag: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// Bytes are not valid UTF-8 although the record says (or is) UTF-8.
+    /// A MARCXML record whose bytes are not UTF-8 (in ISO 2709, bytes that
+    /// are not UTF-8 in a UTF-8 record are repaired, with a warning).
     #[error("invalid UTF-8 in field {tag} at byte {offset} of the field")]
     InvalidUtf8 {
-        /// Field tag.
+        /// Field tag (`xml` for a whole MARCXML record).
         tag: String,
         /// Offset inside the field data.
         offset: usize,
     },
-    /// MARC-8 bytes that the code tables cannot decode.
-    #[error("invalid MARC-8 in field {tag}: {reason}")]
-    InvalidMarc8 {
-        /// Field tag.
-        tag: String,
-        /// The decoder's reason.
-        reason: String,
-    },
-    /// A control character that cannot appear where it is: one XML 1.0
-    /// cannot carry (in MARCXML), or a MARC delimiter inside a value.
+    /// A control character in a MARCXML leader (in a field's value it is
+    /// replaced by a space, with a warning).
     #[error("control character U+{code:04X} in field {tag} is not allowed there")]
     ControlCharacter {
         /// Field tag (or `leader`).

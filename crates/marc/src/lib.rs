@@ -14,6 +14,39 @@
 //! the reason; the reader then goes on with the next record. Nothing panics
 //! on any input.
 //!
+//! # Lenient reading
+//!
+//! A record is an `Err` only when its *structure* cannot be read: a bad
+//! leader, directory or tag, a field outside the record, malformed XML or
+//! JSON, no field at all. One bad byte inside a field does not lose the
+//! record (and with it a library's holdings): it is read as pymarc and
+//! marc4j read it, and each repair is a [`RecordWarning`] (position, 001,
+//! field, [what was done](WarningKind)), which
+//! [`Reader::next_with_warnings`] and [`decode_with_warnings`] return with
+//! the record ([`Decoded`]):
+//!
+//! - an indicator that is not a visible ASCII character or blank (a 0x14
+//!   byte, `ind1="ab"`) is a blank, and missing indicators are blanks;
+//! - a subfield code that is not ASCII is folded as pymarc 5 folds it (the
+//!   subfield taken as UTF-8, else Latin-1, without diacritics: UTF-8 `á`
+//!   is `$a`, a 0xB9 byte, Latin-1 `¹`, is `$1`); a subfield whose code is a
+//!   control character or folds to nothing is left out (pymarc would keep a
+//!   control character as the code, which XML cannot carry);
+//! - in an ISO 2709 record labelled UTF-8, a field whose bytes are not
+//!   UTF-8 is read as MARC-8 when it holds no UTF-8 sequence at all and
+//!   decodes cleanly with LC's tables (a MARC-8 record labelled UTF-8, like
+//!   ruby-marc's `marc8_accented_chars.marc`); otherwise each invalid
+//!   sequence becomes U+FFFD;
+//! - MARC-8 that LC's code tables cannot decode becomes U+FFFD;
+//! - a control character that cannot stand in a value — one XML 1.0 cannot
+//!   carry (C0 other than tab, LF, CR) in MARCXML, a MARC record or field
+//!   terminator (0x1D, 0x1E) anywhere, a subfield delimiter (0x1F) inside a
+//!   subfield — is replaced by a **space**, not dropped, so that the words
+//!   it stood between stay apart.
+//!
+//! The fast paths (below) read only clean records; a record that needs a
+//! repair always takes the slower path, so clean input costs what it did.
+//!
 //! For throughput, every format is read in two steps: a sequential *framer*
 //! cuts the stream into [`RawRecord`]s (cheap), and [`decode`] turns each into
 //! a [`Record`] (the costly part), which callers may run on many threads.
@@ -48,10 +81,12 @@ mod error;
 pub mod iso2709;
 pub mod json;
 mod record;
+mod warning;
 pub mod xml;
 
 pub use error::{ErrorKind, Position, RecordError, WriteError};
 pub use record::{DataField, Field, Indicators, Leader, Record, Subfield, Tag};
+pub use warning::{Decoded, RecordWarning, WarningKind};
 
 use std::fmt;
 use std::io::BufRead;
@@ -125,12 +160,20 @@ impl fmt::Display for Format {
     }
 }
 
-/// Decodes one raw record of the given format.
+/// Decodes one raw record of the given format, leniently (see
+/// [`decode_with_warnings`]); the warnings are dropped.
 pub fn decode(format: Format, raw: &RawRecord) -> Result<Record, RecordError> {
+    decode_with_warnings(format, raw).map(|d| d.record)
+}
+
+/// Decodes one raw record of the given format, with a [`RecordWarning`] for
+/// every repair made to read it: an `Err` only when its structure cannot be
+/// read.
+pub fn decode_with_warnings(format: Format, raw: &RawRecord) -> Result<Decoded, RecordError> {
     match format {
-        Format::Iso2709 => iso2709::decode(&raw.bytes, raw.position),
-        Format::MarcXml => xml::decode(&raw.bytes, raw.position),
-        Format::MarcJson => json::decode(&raw.bytes, raw.position),
+        Format::Iso2709 => iso2709::decode_with_warnings(&raw.bytes, raw.position),
+        Format::MarcXml => xml::decode_with_warnings(&raw.bytes, raw.position),
+        Format::MarcJson => json::decode_with_warnings(&raw.bytes, raw.position),
     }
 }
 
@@ -213,14 +256,20 @@ impl<R: BufRead> Reader<R> {
     pub fn bytes_read(&self) -> u64 {
         self.framer.bytes_read()
     }
+
+    /// The next record with its warnings, a bad record, or None at the end
+    /// (the iterator gives the same records without their warnings).
+    pub fn next_with_warnings(&mut self) -> Option<Result<Decoded, RecordError>> {
+        let format = self.framer.format();
+        let raw = self.framer.next_raw()?;
+        Some(raw.and_then(|raw| decode_with_warnings(format, &raw)))
+    }
 }
 
 impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Record, RecordError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let format = self.framer.format();
-        let raw = self.framer.next_raw()?;
-        Some(raw.and_then(|raw| decode(format, &raw)))
+        self.next_with_warnings().map(|r| r.map(|d| d.record))
     }
 }

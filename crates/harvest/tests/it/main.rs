@@ -514,8 +514,10 @@ fn leaders_and_holdings_survive_the_store() {
     );
     let report = harvest(&config);
     let k = lib(&report, "koha");
-    assert_eq!(k.read, 435);
-    assert_eq!(k.problems_total, 1, "record 369 with control characters");
+    // Record 369 (raw control characters) is read, its delimiters as spaces.
+    assert_eq!(k.read, 436);
+    assert_eq!(k.problems_total, 0);
+    assert_eq!(k.warned, 1, "record 369 with control characters");
     let store = Store::open(&work.path().join("index")).unwrap();
     let mut with_items = 0;
     store
@@ -534,4 +536,101 @@ fn leaders_and_holdings_survive_the_store() {
         })
         .unwrap();
     assert!(with_items > 400, "{with_items}");
+}
+
+/// Issue 17: a record with one bad byte in a field is kept, and reported as
+/// a warning apart from the skipped records. Real files: ruby-marc's
+/// `three-records-second-bad.xml` (a BEL as a subfield code) and Open
+/// Library's `upei_short_008.mrc` as labelled-network-b copied it (a raw
+/// field terminator in 110), next to a record whose structure is broken.
+#[test]
+fn records_with_a_bad_byte_are_kept_and_reported_as_warnings() {
+    let work = tempfile::tempdir().unwrap();
+    let upei = work.path().join("upei.xml");
+    std::fs::write(
+        &upei,
+        "<collection>\
+         <record><leader>00767cam a2200157   4500</leader><controlfield tag=\"001\">lib00-0000213</controlfield>\
+         <datafield ind1=\" \" ind2=\" \" tag=\"110\"><subfield code=\"a\">(Sirsi) AAY-1602\u{1e}  </subfield><subfield code=\"a\">FC2646.18.C</subfield></datafield>\
+         <datafield ind1=\"3\" ind2=\" \" tag=\"245\"><subfield code=\"a\">Charlottetown Area </subfield></datafield></record>\
+         <record><leader>00000cam a2200000   4500</leader><controlfield tag=\"001\">good</controlfield>\
+         <datafield ind1=\"1\" ind2=\"0\" tag=\"245\"><subfield code=\"a\">A good record</subfield></datafield></record>\
+         <record><leader>00000cam a2200000   4500</leader><datafield tag=\"42\" ind1=\" \" ind2=\" \"><subfield code=\"a\">x</subfield></datafield></record>\
+         </collection>",
+    )
+    .unwrap();
+    let libraries = [
+        file_library("ruby", &fixture("ruby-marc/three-records-second-bad.xml")),
+        file_library("upei", &upei),
+    ]
+    .concat();
+    let config = write_config(work.path(), &libraries);
+    let report = harvest(&config);
+
+    let ruby = lib(&report, "ruby");
+    assert_eq!(
+        (ruby.read, ruby.warned, ruby.problems_total),
+        (3, 1, 0),
+        "{:?}",
+        ruby.warnings
+    );
+    // The three records share their 001: one is held.
+    assert_eq!(store_ids(work.path(), "ruby"), ["afc99990058366"]);
+    let w = &ruby.warnings[0];
+    assert_eq!(w.position.record, 2);
+    assert_eq!(w.field, "245");
+    assert!(w.reason.contains("left out"), "{w}");
+
+    let upei = lib(&report, "upei");
+    assert_eq!((upei.read, upei.warned, upei.problems_total), (2, 1, 1));
+    assert_eq!(upei.warnings_total, 1);
+    assert_eq!(
+        upei.warnings[0].to_string(),
+        format!(
+            "{}: record 1 (byte 12) (id lib00-0000213): field 110: 1 control character(s) (first U+001E) replaced by a space",
+            work.path().join("upei.xml").display()
+        )
+    );
+    assert!(upei.problems[0].reason.contains("bad tag"));
+    // The record is stored, with a space for the terminator.
+    let store = Store::open(&work.path().join("index")).unwrap();
+    let mut title = None;
+    store
+        .for_each_encoded("upei", |id, v| {
+            if id == "lib00-0000213" {
+                let r = unicat_store::StoredRecord::decode(v).unwrap();
+                let marc = unicat_marc::Reader::new(&r.marc[..], Format::Iso2709)
+                    .next()
+                    .unwrap()
+                    .unwrap();
+                title = marc
+                    .data_field("110")
+                    .and_then(|f| f.first('a'))
+                    .map(str::to_string);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(title.as_deref(), Some("(Sirsi) AAY-1602   "));
+
+    // The report file keeps its lines, and gives warnings apart from bad
+    // records.
+    let text = std::fs::read_to_string(work.path().join("index/reports/upei.txt")).unwrap();
+    assert!(text.contains("records read: 2\n"), "{text}");
+    assert!(text.contains("bad records: 1\n"), "{text}");
+    assert!(text.contains("records read with warnings: 1\n"), "{text}");
+    let bad: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("bad record: "))
+        .collect();
+    let warned: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(bad.len(), 1, "{text}");
+    assert_eq!(warned.len(), 1, "{text}");
+    assert!(
+        warned[0].contains("record 1 (byte 12) (id lib00-0000213): field 110"),
+        "{text}"
+    );
 }

@@ -3,6 +3,7 @@
 use super::{FIELD_TERMINATOR, RECORD_TERMINATOR, SUBFIELD_DELIMITER};
 use crate::error::{ErrorKind, Position, RecordError};
 use crate::record::{DataField, Field, Indicators, Leader, Record, Subfield, Tag};
+use crate::warning::{Decoded, Repairs, WarningKind, byte, fold_code, is_code, replace_controls};
 
 const LEADER_LEN: usize = 24;
 const ENTRY_LEN: usize = 12;
@@ -34,13 +35,40 @@ pub(crate) fn detect_encoding(leader: &Leader, body: &[u8]) -> Encoding {
     }
 }
 
-/// Decodes one raw record (as cut by the [`Framer`](super::Framer)).
+/// Decodes one raw record (as cut by the [`Framer`](super::Framer)),
+/// leniently: see [`decode_with_warnings`] for what is repaired; the
+/// warnings are dropped.
 pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
-    decode_inner(bytes).map_err(|kind| RecordError {
-        position,
-        control_number: control_number_of(bytes),
-        kind,
-    })
+    decode_with_warnings(bytes, position).map(|d| d.record)
+}
+
+/// Decodes one raw record, with a warning for every repair made to read it.
+///
+/// The structure must be sound: a bad leader, directory or tag, a field
+/// outside the record, or no field at all is an error. Inside a field,
+/// one bad byte does not lose the record:
+///
+/// - an indicator that is neither a visible ASCII character nor a blank is
+///   read as a blank, and missing indicators as blanks (as pymarc does);
+/// - a subfield code byte that is not ASCII is folded as pymarc 5 folds it
+///   (`0xC3 0xA1`, UTF-8 `á`, is `$a`; `0xB9`, Latin-1 `¹`, is `$1`), and a
+///   subfield whose code is a control byte, or folds to nothing, is left out;
+/// - in a UTF-8 record, a field whose bytes are not UTF-8 is read as MARC-8
+///   when it holds no UTF-8 sequence at all and decodes cleanly as MARC-8
+///   (a MARC-8 record labelled UTF-8), else its invalid sequences become
+///   U+FFFD;
+/// - MARC-8 that the code tables cannot decode becomes U+FFFD;
+/// - a field or record terminator inside a value becomes a space.
+pub fn decode_with_warnings(bytes: &[u8], position: Position) -> Result<Decoded, RecordError> {
+    let mut repairs = Repairs::default();
+    match decode_inner(bytes, &mut repairs) {
+        Ok(record) => Ok(repairs.finish(record, position)),
+        Err(kind) => Err(RecordError {
+            position,
+            control_number: control_number_of(bytes),
+            kind,
+        }),
+    }
 }
 
 fn digits(bytes: &[u8]) -> Option<usize> {
@@ -54,7 +82,7 @@ fn digits(bytes: &[u8]) -> Option<usize> {
     )
 }
 
-fn decode_inner(bytes: &[u8]) -> Result<Record, ErrorKind> {
+fn decode_inner(bytes: &[u8], repairs: &mut Repairs) -> Result<Record, ErrorKind> {
     // The framer includes the terminator; a record handed in without one is
     // treated the same.
     let bytes = bytes.strip_suffix(&[RECORD_TERMINATOR]).unwrap_or(bytes);
@@ -125,7 +153,9 @@ fn decode_inner(bytes: &[u8]) -> Result<Record, ErrorKind> {
         }
         // The length counts the field terminator.
         let raw = &data[start..end - 1];
-        record.fields.push(decode_field(tag, raw, encoding)?);
+        record
+            .fields
+            .push(decode_field(tag, raw, encoding, repairs));
     }
     if record.fields.is_empty() {
         return Err(ErrorKind::NoFields);
@@ -133,43 +163,216 @@ fn decode_inner(bytes: &[u8]) -> Result<Record, ErrorKind> {
     Ok(record)
 }
 
-fn decode_field(tag: Tag, raw: &[u8], encoding: Encoding) -> Result<Field, ErrorKind> {
+/// Replaces the field and record terminators inside a field's values by
+/// spaces, with a warning.
+fn repair_terminators(field: &mut Field, repairs: &mut Repairs) {
+    let bad = |c: char| matches!(c, '\u{1D}' | '\u{1E}');
+    let (mut first, mut count) = (None, 0);
+    let mut fix = |value: &mut String| {
+        if let Some((code, n)) = replace_controls(value, bad) {
+            first.get_or_insert(code);
+            count += n;
+        }
+    };
+    let tag = field.tag();
+    match field {
+        Field::Control { value, .. } => fix(value),
+        Field::Data(d) => d.subfields.iter_mut().for_each(|s| fix(&mut s.value)),
+    }
+    if let Some(code) = first {
+        repairs.push(tag, WarningKind::ControlCharacterReplaced { code, count });
+    }
+}
+
+/// How one field's bytes are turned into text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Text {
+    /// UTF-8; a field that is not gives up and is read again.
+    Utf8,
+    /// UTF-8, invalid sequences replaced by U+FFFD.
+    Utf8Lossy,
+    /// MARC-8; what the tables cannot decode becomes U+FFFD.
+    Marc8,
+    /// MARC-8 that must decode cleanly, for a UTF-8 record's field that is
+    /// not UTF-8; a field that does not gives up and is read again.
+    Marc8Strict,
+}
+
+/// The field cannot be read with this [`Text`]; try another.
+#[derive(Debug)]
+struct GiveUp;
+
+/// What reading one field found to repair.
+#[derive(Default)]
+struct Replaced {
+    invalid_utf8: usize,
+    invalid_marc8: usize,
+    marc8_reason: Option<String>,
+    /// A field or record terminator inside the field (its directory length
+    /// runs past its end, or a record terminator in bytes not cut by the
+    /// framer).
+    terminator: bool,
+}
+
+impl Text {
+    fn decode(self, bytes: &[u8], replaced: &mut Replaced) -> Result<String, GiveUp> {
+        match self {
+            Text::Utf8 => std::str::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|_| GiveUp),
+            Text::Utf8Lossy => {
+                replaced.invalid_utf8 += bytes
+                    .utf8_chunks()
+                    .filter(|c| !c.invalid().is_empty())
+                    .count();
+                Ok(String::from_utf8_lossy(bytes).into_owned())
+            }
+            // ASCII is the same in MARC-8 and UTF-8 (an escape aside).
+            Text::Marc8 | Text::Marc8Strict if bytes.is_ascii() && !bytes.contains(&0x1B) => {
+                Ok(String::from_utf8_lossy(bytes).into_owned())
+            }
+            Text::Marc8 => match unicat_marc8::marc8_to_unicode(bytes) {
+                Ok(text) => Ok(text),
+                Err(_) => {
+                    let (text, errors) = unicat_marc8::marc8_to_unicode_lossy(bytes);
+                    replaced.invalid_marc8 += errors.len().max(1);
+                    if replaced.marc8_reason.is_none() {
+                        replaced.marc8_reason = errors.first().map(ToString::to_string);
+                    }
+                    Ok(text)
+                }
+            },
+            Text::Marc8Strict => unicat_marc8::marc8_to_unicode(bytes).map_err(|_| GiveUp),
+        }
+    }
+}
+
+/// Reads one field, repairing what one bad byte would otherwise lose.
+fn decode_field(tag: Tag, raw: &[u8], encoding: Encoding, repairs: &mut Repairs) -> Field {
+    let mark = repairs.len();
+    let mut replaced = Replaced::default();
+    let text = match encoding {
+        Encoding::Utf8 => Text::Utf8,
+        Encoding::Marc8 => Text::Marc8,
+    };
+    let mut field = match read_field(tag, raw, text, repairs, &mut replaced) {
+        Ok(field) => field,
+        Err(GiveUp) => {
+            // A UTF-8 field that is not: MARC-8 when it holds no UTF-8 at all
+            // and decodes cleanly as MARC-8 (a MARC-8 record labelled
+            // UTF-8), else UTF-8 with U+FFFD for what is not.
+            repairs.truncate(mark);
+            let holds_utf8 = raw.utf8_chunks().any(|c| !c.valid().is_ascii());
+            let as_marc8 = if holds_utf8 {
+                None
+            } else {
+                read_field(tag, raw, Text::Marc8Strict, repairs, &mut replaced).ok()
+            };
+            match as_marc8 {
+                Some(field) => {
+                    repairs.push(tag, WarningKind::ReadAsMarc8);
+                    field
+                }
+                None => {
+                    repairs.truncate(mark);
+                    replaced = Replaced::default();
+                    read_field(tag, raw, Text::Utf8Lossy, repairs, &mut replaced)
+                        .expect("lossy UTF-8 reads any bytes")
+                }
+            }
+        }
+    };
+    if replaced.invalid_utf8 > 0 {
+        repairs.push(
+            tag,
+            WarningKind::InvalidUtf8Replaced {
+                count: replaced.invalid_utf8,
+            },
+        );
+    }
+    if replaced.invalid_marc8 > 0 {
+        repairs.push(
+            tag,
+            WarningKind::InvalidMarc8Replaced {
+                reason: replaced.marc8_reason.unwrap_or_default(),
+                count: replaced.invalid_marc8,
+            },
+        );
+    }
+    if replaced.terminator {
+        repair_terminators(&mut field, repairs);
+    }
+    field
+}
+
+fn read_field(
+    tag: Tag,
+    raw: &[u8],
+    text: Text,
+    repairs: &mut Repairs,
+    replaced: &mut Replaced,
+) -> Result<Field, GiveUp> {
     if tag.is_control() {
+        replaced.terminator = memchr::memchr2(FIELD_TERMINATOR, RECORD_TERMINATOR, raw).is_some();
         return Ok(Field::Control {
             tag,
-            value: text(tag, raw, encoding)?,
+            value: text.decode(raw, replaced)?,
         });
     }
-    let mut parts = raw.split(|&b| b == SUBFIELD_DELIMITER);
+    let mut parts = Parts {
+        rest: Some(raw),
+        terminator: false,
+    };
     let ind = parts.next().unwrap_or_default();
-    // Exactly two indicators are required. More than two is tolerated as
-    // pymarc and MARC::Record do (the first two are kept; a real Nepali
-    // record in Evergreen's test data has three), fewer is an error.
+    // Two indicators are expected. More than two is tolerated as pymarc and
+    // MARC::Record do (the first two are kept; a real Nepali record in
+    // Evergreen's test data has three); missing ones are blanks, as in
+    // pymarc.
     let indicators = match ind {
-        [a, b, ..] => Indicators::new(indicator(tag, *a)?, indicator(tag, *b)?),
-        _ => {
-            return Err(ErrorKind::BadIndicator {
-                tag: tag.to_string(),
-                reason: format!("expected 2 indicators, found {} bytes", ind.len()),
-            });
+        [a, b, ..] => Indicators::new(
+            indicator(tag, 1, *a, repairs),
+            indicator(tag, 2, *b, repairs),
+        ),
+        [a] => {
+            repairs.push(tag, WarningKind::IndicatorsMissing { found: 1 });
+            Indicators::new(indicator(tag, 1, *a, repairs), ' ')
+        }
+        [] => {
+            repairs.push(tag, WarningKind::IndicatorsMissing { found: 0 });
+            Indicators::BLANK
         }
     };
     let mut subfields = Vec::with_capacity(raw.len() / 16 + 1);
-    for part in parts {
+    for part in parts.by_ref() {
         let Some((&code, value)) = part.split_first() else {
             continue; // two delimiters in a row: nothing to keep
         };
-        if !(code.is_ascii_graphic() || code == b' ') {
-            return Err(ErrorKind::BadSubfieldCode {
-                tag: tag.to_string(),
-                reason: format!("byte 0x{code:02X} is not a subfield code"),
-            });
-        }
+        let (code, value) = if is_code(char::from(code)) {
+            (char::from(code), value)
+        } else {
+            match (code.is_ascii(), fold_code(part)) {
+                (false, (Some(folded), skip)) => {
+                    repairs.push(
+                        tag,
+                        WarningKind::SubfieldCodeFolded {
+                            found: byte(code),
+                            code: folded,
+                        },
+                    );
+                    (folded, part.get(skip..).unwrap_or_default())
+                }
+                _ => {
+                    repairs.push(tag, WarningKind::SubfieldDropped { found: byte(code) });
+                    continue;
+                }
+            }
+        };
         subfields.push(Subfield {
-            code: char::from(code),
-            value: text(tag, value, encoding)?,
+            code,
+            value: text.decode(value, replaced)?,
         });
     }
+    replaced.terminator |= parts.terminator;
     Ok(Field::Data(DataField {
         tag,
         indicators,
@@ -177,36 +380,60 @@ fn decode_field(tag: Tag, raw: &[u8], encoding: Encoding) -> Result<Field, Error
     }))
 }
 
-fn indicator(tag: Tag, b: u8) -> Result<char, ErrorKind> {
-    if crate::record::is_indicator(char::from(b)) {
-        Ok(char::from(b))
-    } else {
-        Err(ErrorKind::BadIndicator {
-            tag: tag.to_string(),
-            reason: format!("byte 0x{b:02X} is not an indicator value"),
-        })
+/// A data field's parts: its indicators, then each subfield (code and
+/// value), split at the subfield delimiters. The same search (SIMD, as
+/// `memchr` does it) notes a field or record terminator inside the field,
+/// so that checking for one costs nothing.
+struct Parts<'a> {
+    rest: Option<&'a [u8]>,
+    terminator: bool,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.rest?;
+        let mut from = 0;
+        loop {
+            let found = memchr::memchr3(
+                SUBFIELD_DELIMITER,
+                FIELD_TERMINATOR,
+                RECORD_TERMINATOR,
+                &rest[from..],
+            );
+            match found.map(|i| from + i) {
+                Some(at) if rest[at] == SUBFIELD_DELIMITER => {
+                    self.rest = Some(&rest[at + 1..]);
+                    return Some(&rest[..at]);
+                }
+                Some(at) => {
+                    self.terminator = true;
+                    from = at + 1;
+                }
+                None => {
+                    self.rest = None;
+                    return Some(rest);
+                }
+            }
+        }
     }
 }
 
-fn text(tag: Tag, bytes: &[u8], encoding: Encoding) -> Result<String, ErrorKind> {
-    match encoding {
-        Encoding::Utf8 => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_owned()),
-            Err(e) => Err(ErrorKind::InvalidUtf8 {
-                tag: tag.to_string(),
-                offset: e.valid_up_to(),
-            }),
-        },
-        Encoding::Marc8 => {
-            if bytes.is_ascii() && !bytes.contains(&0x1B) {
-                // ASCII is the same in MARC-8 and UTF-8.
-                return Ok(String::from_utf8_lossy(bytes).into_owned());
-            }
-            unicat_marc8::marc8_to_unicode(bytes).map_err(|e| ErrorKind::InvalidMarc8 {
-                tag: tag.to_string(),
-                reason: e.to_string(),
-            })
-        }
+/// One indicator byte: a visible ASCII character or blank as it is (see
+/// [`is_indicator`](crate::record::is_indicator)), anything else a blank.
+fn indicator(tag: Tag, which: u8, b: u8, repairs: &mut Repairs) -> char {
+    if crate::record::is_indicator(char::from(b)) {
+        char::from(b)
+    } else {
+        repairs.push(
+            tag,
+            WarningKind::IndicatorBlanked {
+                which,
+                found: byte(b),
+            },
+        );
+        ' '
     }
 }
 

@@ -14,7 +14,7 @@
 mod decode;
 mod write;
 
-pub use decode::decode;
+pub use decode::{decode, decode_with_warnings};
 pub use write::{Writer, write_record};
 
 use crate::RawRecord;

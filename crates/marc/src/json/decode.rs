@@ -2,13 +2,31 @@
 
 use crate::error::{ErrorKind, Position, RecordError};
 use crate::record::{DataField, Field, Indicators, Record, Subfield, Tag};
+use crate::warning::{Decoded, Repairs, WarningKind, fold_code_text, is_code, replace_controls};
 use serde_json::Value;
 
 /// Decodes one MARC-in-JSON object: `{"leader": "…", "fields": [{"001":
-/// "…"}, {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "…"}]}}]}`.
+/// "…"}, {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "…"}]}}]}`,
+/// leniently: see [`decode_with_warnings`]; the warnings are dropped.
 pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
+    decode_with_warnings(bytes, position).map(|d| d.record)
+}
+
+/// Decodes one MARC-in-JSON object, with a warning for every repair made to
+/// read it.
+///
+/// Malformed JSON, a bad leader or tag, or a field or subfield of the wrong
+/// shape is an error. An indicator that is not one visible ASCII character
+/// or blank is read as a blank; a subfield code that is one non-ASCII
+/// character is folded to ASCII (`é` is `e`), and a subfield whose code is
+/// anything else is left out; a MARC record or field terminator in a value,
+/// or a subfield delimiter in a subfield, is replaced by a space.
+pub fn decode_with_warnings(bytes: &[u8], position: Position) -> Result<Decoded, RecordError> {
     if let Some(record) = super::fast::decode(bytes) {
-        return Ok(record);
+        return Ok(Decoded {
+            record,
+            warnings: Vec::new(),
+        });
     }
     let value: Value = serde_json::from_slice(bytes)
         .or_else(|e| {
@@ -25,11 +43,15 @@ pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
             control_number: None,
             kind: ErrorKind::Json(e.to_string()),
         })?;
-    from_value(&value).map_err(|kind| RecordError {
-        position,
-        control_number: control_number(&value),
-        kind,
-    })
+    let mut repairs = Repairs::default();
+    match from_value(&value, &mut repairs) {
+        Ok(record) => Ok(repairs.finish(record, position)),
+        Err(kind) => Err(RecordError {
+            position,
+            control_number: control_number(&value),
+            kind,
+        }),
+    }
 }
 
 /// Escapes control characters that appear raw inside JSON strings.
@@ -65,7 +87,7 @@ fn control_number(value: &Value) -> Option<String> {
 }
 
 /// Converts an already-parsed MARC-in-JSON value.
-pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
+pub(crate) fn from_value(value: &Value, repairs: &mut Repairs) -> Result<Record, ErrorKind> {
     let obj = value
         .as_object()
         .ok_or_else(|| ErrorKind::Json("a record must be a JSON object".into()))?;
@@ -90,26 +112,30 @@ pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
         let tag = Tag::parse(tag_text).ok_or_else(|| ErrorKind::BadTag(tag_text.clone()))?;
         match body {
             Value::String(s) => {
-                check(s, tag, false)?;
-                record.fields.push(Field::Control {
-                    tag,
-                    value: s.clone(),
-                });
+                let mut value = s.clone();
+                repair(&mut value, tag, false, repairs);
+                record.fields.push(Field::Control { tag, value });
             }
             Value::Object(df) => {
-                let ind = |name: &str| -> Result<char, ErrorKind> {
+                let mut ind = |name: &str, which: u8| -> char {
                     let raw = df.get(name).and_then(Value::as_str).unwrap_or(" ");
                     let mut chars = raw.chars();
                     match (chars.next(), chars.next()) {
-                        (None, _) => Ok(' '),
-                        (Some(c), None) if crate::record::is_indicator(c) => Ok(c),
-                        _ => Err(ErrorKind::BadIndicator {
-                            tag: tag.to_string(),
-                            reason: format!("{name} is {raw:?}"),
-                        }),
+                        (None, _) => ' ',
+                        (Some(c), None) if crate::record::is_indicator(c) => c,
+                        _ => {
+                            repairs.push(
+                                tag,
+                                WarningKind::IndicatorBlanked {
+                                    which,
+                                    found: format!("{name} {raw:?}"),
+                                },
+                            );
+                            ' '
+                        }
                     }
                 };
-                let indicators = Indicators::new(ind("ind1")?, ind("ind2")?);
+                let indicators = Indicators::new(ind("ind1", 1), ind("ind2", 2));
                 let subs = df
                     .get("subfields")
                     .and_then(Value::as_array)
@@ -127,20 +153,36 @@ pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
                                 "a subfield of {tag} must be an object with one code"
                             ))
                         })?;
-                    let mut chars = code.chars();
-                    let code = match (chars.next(), chars.next()) {
-                        (Some(c), None) if c.is_ascii_graphic() => c,
-                        _ => {
-                            return Err(ErrorKind::BadSubfieldCode {
-                                tag: tag.to_string(),
-                                reason: format!("code is {code:?}"),
-                            });
-                        }
-                    };
                     let value = value.as_str().ok_or_else(|| {
                         ErrorKind::Json(format!("subfield {tag} ${code} is not a string"))
                     })?;
-                    check(value, tag, true)?;
+                    let mut chars = code.chars();
+                    let code = match (chars.next(), chars.next()) {
+                        (Some(c), None) if is_code(c) => c,
+                        _ => match fold_code_text(code) {
+                            Some(folded) => {
+                                repairs.push(
+                                    tag,
+                                    WarningKind::SubfieldCodeFolded {
+                                        found: format!("{code:?}"),
+                                        code: folded,
+                                    },
+                                );
+                                folded
+                            }
+                            None => {
+                                repairs.push(
+                                    tag,
+                                    WarningKind::SubfieldDropped {
+                                        found: format!("{code:?}"),
+                                    },
+                                );
+                                continue;
+                            }
+                        },
+                    };
+                    let mut value = value.to_string();
+                    repair(&mut value, tag, true, repairs);
                     subfields.push(Subfield::new(code, value));
                 }
                 record.fields.push(Field::Data(DataField {
@@ -163,19 +205,14 @@ pub(crate) fn from_value(value: &Value) -> Result<Record, ErrorKind> {
 }
 
 /// JSON can carry any character, but the record must still be writable as
-/// MARC: the ISO 2709 delimiters may not appear inside values.
-fn check(value: &str, tag: Tag, subfield: bool) -> Result<(), ErrorKind> {
+/// MARC: the ISO 2709 terminators may not appear inside values, and become
+/// spaces.
+fn repair(value: &mut String, tag: Tag, subfield: bool, repairs: &mut Repairs) {
     // A subfield delimiter inside a control field is harmless (the LC
     // corpus has one in an 001, and the ISO 2709 reader keeps it); inside a
     // subfield it would split the subfield when written as ISO 2709.
-    if let Some(c) = value
-        .chars()
-        .find(|&c| matches!(c, '\u{1D}' | '\u{1E}') || (subfield && c == '\u{1F}'))
-    {
-        return Err(ErrorKind::ControlCharacter {
-            tag: tag.to_string(),
-            code: u32::from(c),
-        });
+    let bad = |c: char| matches!(c, '\u{1D}' | '\u{1E}') || (subfield && c == '\u{1F}');
+    if let Some((code, count)) = replace_controls(value, bad) {
+        repairs.push(tag, WarningKind::ControlCharacterReplaced { code, count });
     }
-    Ok(())
 }

@@ -8,6 +8,7 @@
 //! through `serde_json::Value`, which names the problem.
 
 use crate::record::{DataField, Field, Indicators, Record, Subfield, Tag, is_indicator};
+use crate::warning::is_code;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -250,7 +251,7 @@ impl<'de> Visitor<'de> for OneSubfield {
         let code = map.next_key::<Text>()?.ok_or_else(fail)?;
         let mut chars = code.0.chars();
         let code = match (chars.next(), chars.next()) {
-            (Some(c), None) if c.is_ascii_graphic() => c,
+            (Some(c), None) if is_code(c) => c,
             _ => return Err(fail()),
         };
         let value = map.next_value::<Text>()?.0;

@@ -12,7 +12,7 @@ mod fast;
 mod frame;
 mod write;
 
-pub use decode::decode;
+pub use decode::{decode, decode_with_warnings};
 pub use frame::{Framer, MAX_RECORD_JSON_BYTES};
 pub use write::{Container, Writer, to_value, write_record};
 

@@ -8,6 +8,7 @@ use crate::error::{ErrorKind, Position, RecordError};
 use crate::record::{
     DataField, Field, Indicators, Leader, Record, Subfield, Tag, has_xml_illegal, is_xml_illegal,
 };
+use crate::warning::{Decoded, Repairs, WarningKind, fold_code_text, is_code, replace_controls};
 use quick_xml::events::{BytesStart, Event};
 use std::borrow::Cow;
 
@@ -17,11 +18,28 @@ enum Ctx {
     Leader,
     Control(Tag),
     Subfield(char),
+    /// A subfield whose code cannot be read: its text is left out.
+    Dropped,
 }
 
 /// Decodes one MARCXML `<record>` element (as cut by the
-/// [`Framer`](super::Framer), or any standalone record document).
+/// [`Framer`](super::Framer), or any standalone record document),
+/// leniently: see [`decode_with_warnings`]; the warnings are dropped.
 pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
+    decode_with_warnings(bytes, position).map(|d| d.record)
+}
+
+/// Decodes one MARCXML `<record>` element, with a warning for every repair
+/// made to read it.
+///
+/// Malformed XML, a bad leader or tag, or a record without fields is an
+/// error. Inside a field, an indicator attribute that is not one visible
+/// ASCII character or blank is read as a blank; a subfield code that is one
+/// non-ASCII character is folded to ASCII (`é` is `e`), and a subfield whose
+/// code is anything else is left out; a character XML 1.0 cannot carry
+/// (C0 controls other than tab, newline and carriage return, U+FFFE,
+/// U+FFFF) is replaced by a space.
+pub fn decode_with_warnings(bytes: &[u8], position: Position) -> Result<Decoded, RecordError> {
     let fail = |kind, record: Option<&Record>| RecordError {
         position,
         control_number: record
@@ -43,13 +61,17 @@ pub fn decode(bytes: &[u8], position: Position) -> Result<Record, RecordError> {
         fields: Vec::with_capacity(32),
     };
     if super::fast::decode(text, &mut record).is_some() {
-        return Ok(record);
+        return Ok(Decoded {
+            record,
+            warnings: Vec::new(),
+        });
     }
     // Any other shape, or a broken record: quick-xml reads it, or says why not.
     record.leader = Leader::DEFAULT;
     record.fields.clear();
-    decode_str(text, &mut record).map_err(|kind| fail(kind, Some(&record)))?;
-    Ok(record)
+    let mut repairs = Repairs::default();
+    decode_str(text, &mut record, &mut repairs).map_err(|kind| fail(kind, Some(&record)))?;
+    Ok(repairs.finish(record, position))
 }
 
 /// [`decode`] with quick-xml only, for comparing the fast path against it.
@@ -63,7 +85,7 @@ pub(crate) fn decode_with_quick_xml(bytes: &[u8]) -> Result<Record, ErrorKind> {
         leader: Leader::DEFAULT,
         fields: Vec::with_capacity(32),
     };
-    decode_str(text, &mut record)?;
+    decode_str(text, &mut record, &mut Repairs::default())?;
     Ok(record)
 }
 
@@ -115,43 +137,84 @@ pub(super) fn indicator(raw: Option<&str>) -> Option<char> {
 }
 
 /// A `code` attribute's value as a subfield code: one visible ASCII
-/// character; `None` when missing or anything else.
+/// character or a blank (as in ISO 2709); `None` when missing or anything
+/// else.
 pub(super) fn code(raw: Option<&str>) -> Option<char> {
     let mut chars = raw?.chars();
     match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_graphic() => Some(c),
+        (Some(c), None) if is_code(c) => Some(c),
         _ => None,
     }
 }
 
-fn indicator_attr(e: &BytesStart<'_>, name: &str, tag: Tag) -> Result<char, ErrorKind> {
+fn indicator_attr(
+    e: &BytesStart<'_>,
+    name: &str,
+    which: u8,
+    tag: Tag,
+    repairs: &mut Repairs,
+) -> Result<char, ErrorKind> {
     let raw = attr(e, name)?;
-    indicator(raw.as_deref()).ok_or_else(|| ErrorKind::BadIndicator {
-        tag: tag.to_string(),
-        reason: format!("{name} is {:?}", raw.unwrap_or_default()),
-    })
+    Ok(indicator(raw.as_deref()).unwrap_or_else(|| {
+        repairs.push(
+            tag,
+            WarningKind::IndicatorBlanked {
+                which,
+                found: format!("{name} {:?}", raw.unwrap_or_default()),
+            },
+        );
+        ' '
+    }))
 }
 
-fn subfield_code(e: &BytesStart<'_>, tag: Tag) -> Result<char, ErrorKind> {
+/// The subfield's code, folded when it is one non-ASCII character; `None`
+/// when the subfield is to be left out.
+fn subfield_code(
+    e: &BytesStart<'_>,
+    tag: Tag,
+    repairs: &mut Repairs,
+) -> Result<Option<char>, ErrorKind> {
     let raw = attr(e, "code")?;
-    code(raw.as_deref()).ok_or_else(|| ErrorKind::BadSubfieldCode {
-        tag: tag.to_string(),
-        reason: format!("code is {:?}", raw.unwrap_or_default()),
+    if let Some(c) = code(raw.as_deref()) {
+        return Ok(Some(c));
+    }
+    let found = match raw.as_deref() {
+        Some(raw) => format!("{raw:?}"),
+        None => "(missing)".to_string(),
+    };
+    Ok(match raw.as_deref().and_then(fold_code_text) {
+        Some(code) => {
+            repairs.push(tag, WarningKind::SubfieldCodeFolded { found, code });
+            Some(code)
+        }
+        None => {
+            repairs.push(tag, WarningKind::SubfieldDropped { found });
+            None
+        }
     })
 }
 
-fn check_text(value: &str, tag: &str) -> Result<(), ErrorKind> {
+/// Replaces the characters XML 1.0 cannot carry by spaces, with a warning.
+fn repair_text(value: &mut String, tag: Tag, repairs: &mut Repairs) {
+    if has_xml_illegal(value)
+        && let Some((code, count)) = replace_controls(value, is_xml_illegal)
+    {
+        repairs.push(tag, WarningKind::ControlCharacterReplaced { code, count });
+    }
+}
+
+fn check_leader(value: &str) -> Result<(), ErrorKind> {
     if has_xml_illegal(value) {
         let c = value.chars().find(|&c| is_xml_illegal(c)).unwrap_or('\0');
         return Err(ErrorKind::ControlCharacter {
-            tag: tag.to_string(),
+            tag: "leader".to_string(),
             code: u32::from(c),
         });
     }
     Ok(())
 }
 
-fn decode_str(text: &str, record: &mut Record) -> Result<(), ErrorKind> {
+fn decode_str(text: &str, record: &mut Record, repairs: &mut Repairs) -> Result<(), ErrorKind> {
     let mut reader = quick_xml::Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut ctx = Ctx::Outside;
@@ -185,8 +248,8 @@ fn decode_str(text: &str, record: &mut Record) -> Result<(), ErrorKind> {
                     "datafield" => {
                         let tag = tag_attr(e)?;
                         let indicators = Indicators::new(
-                            indicator_attr(e, "ind1", tag)?,
-                            indicator_attr(e, "ind2", tag)?,
+                            indicator_attr(e, "ind1", 1, tag, repairs)?,
+                            indicator_attr(e, "ind2", 2, tag, repairs)?,
                         );
                         let df = DataField {
                             tag,
@@ -205,12 +268,22 @@ fn decode_str(text: &str, record: &mut Record) -> Result<(), ErrorKind> {
                             return Err(ErrorKind::Xml("<subfield> outside <datafield>".into()));
                         };
                         value.clear();
-                        ctx = Ctx::Subfield(subfield_code(e, df.tag)?);
+                        ctx = match subfield_code(e, df.tag, repairs)? {
+                            Some(code) => Ctx::Subfield(code),
+                            None => Ctx::Dropped,
+                        };
                     }
                     _ => continue,
                 }
                 if empty {
-                    finish(ctx, &mut value, record, &mut field, &mut saw_leader)?;
+                    finish(
+                        ctx,
+                        &mut value,
+                        record,
+                        &mut field,
+                        &mut saw_leader,
+                        repairs,
+                    )?;
                     ctx = Ctx::Outside;
                 }
             }
@@ -239,7 +312,14 @@ fn decode_str(text: &str, record: &mut Record) -> Result<(), ErrorKind> {
             }
             Event::End(ref e) => match e.local_name().as_ref() {
                 "leader" | "controlfield" | "subfield" if ctx != Ctx::Outside => {
-                    finish(ctx, &mut value, record, &mut field, &mut saw_leader)?;
+                    finish(
+                        ctx,
+                        &mut value,
+                        record,
+                        &mut field,
+                        &mut saw_leader,
+                        repairs,
+                    )?;
                     ctx = Ctx::Outside;
                 }
                 "datafield" => {
@@ -265,16 +345,17 @@ fn finish(
     record: &mut Record,
     field: &mut Option<DataField>,
     saw_leader: &mut bool,
+    repairs: &mut Repairs,
 ) -> Result<(), ErrorKind> {
     match ctx {
-        Ctx::Outside => {}
+        Ctx::Outside | Ctx::Dropped => {}
         Ctx::Leader => {
-            check_text(value, "leader")?;
+            check_leader(value)?;
             record.leader = parse_leader(value)?;
             *saw_leader = true;
         }
         Ctx::Control(tag) => {
-            check_text(value, tag.as_str())?;
+            repair_text(value, tag, repairs);
             record.fields.push(Field::Control {
                 tag,
                 value: std::mem::take(value),
@@ -282,7 +363,7 @@ fn finish(
         }
         Ctx::Subfield(code) => {
             if let Some(df) = field.as_mut() {
-                check_text(value, df.tag.as_str())?;
+                repair_text(value, df.tag, repairs);
                 df.subfields.push(Subfield {
                     code,
                     value: std::mem::take(value),

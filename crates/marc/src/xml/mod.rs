@@ -12,8 +12,8 @@ mod fast;
 mod frame;
 mod write;
 
-pub use decode::decode;
 pub(crate) use decode::parse_leader;
+pub use decode::{decode, decode_with_warnings};
 pub use frame::{Framer, MAX_RECORD_XML_BYTES};
 pub use write::{MARCXML_NAMESPACE, Writer, write_record};
 

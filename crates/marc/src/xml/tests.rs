@@ -86,16 +86,141 @@ fn unterminated_element_is_one_error_and_reading_goes_on() {
     assert_eq!(got[2].as_ref().unwrap().control_number(), Some("c"));
 }
 
+fn read_one(xml: &str) -> crate::Decoded {
+    let mut reader = Reader::new(xml.as_bytes(), Format::MarcXml);
+    reader.next_with_warnings().unwrap().unwrap()
+}
+
+fn kinds(d: &crate::Decoded) -> Vec<(String, crate::WarningKind)> {
+    d.warnings
+        .iter()
+        .map(|w| (w.tag.to_string(), w.kind.clone()))
+        .collect()
+}
+
+/// Koha's record 369 (a danMARC record in control fields): read, with its
+/// subfield delimiters as spaces, and the next record loads.
 #[test]
-fn control_characters_are_an_error() {
+fn control_characters_become_spaces_with_a_warning() {
     let xml = "<collection><record><leader>00000nam a2200000 a 4500</leader><controlfield tag=\"001\">00\u{1f}a1</controlfield></record>\
                <record><leader>00000nam a2200000 a 4500</leader><controlfield tag=\"001\">ok</controlfield></record></collection>";
     let got = read(xml);
-    assert!(matches!(
-        got[0].as_ref().unwrap_err().kind,
-        ErrorKind::ControlCharacter { code: 0x1f, .. }
-    ));
+    assert_eq!(got[0].as_ref().unwrap().control_number(), Some("00 a1"));
     assert!(got[1].is_ok());
+    let d = read_one(xml);
+    assert_eq!(
+        kinds(&d),
+        [(
+            "001".to_string(),
+            crate::WarningKind::ControlCharacterReplaced {
+                code: 0x1f,
+                count: 1
+            }
+        )]
+    );
+    assert_eq!(d.warnings[0].control_number.as_deref(), Some("00 a1"));
+}
+
+/// labelled-network-b: the record of Open Library's `upei_short_008.mrc` as
+/// a reader that trusted its leader read it, with a raw field terminator in
+/// 110 (ill-formed XML 1.0), between two good records.
+#[test]
+fn upei_short_008_in_marcxml_is_read_leniently_and_its_neighbours_load() {
+    let bad = "<record><leader>00767cam a2200157   4500</leader><controlfield tag=\"001\">lib00-0000213</controlfield>\
+        <controlfield tag=\"008\">26004549490040004</controlfield><datafield ind1=\"1\" ind2=\"0\" tag=\"090\" />\
+        <datafield ind1=\" \" ind2=\" \" tag=\"110\"><subfield code=\"a\">(Sirsi) AAY-1602\u{1e}  </subfield><subfield code=\"a\">FC2646.18.C</subfield></datafield>\
+        <datafield ind1=\"3\" ind2=\" \" tag=\"245\"><subfield code=\"a\">Charlottetown Area </subfield></datafield></record>";
+    let good = "<record><leader>00000nam a2200000 a 4500</leader><controlfield tag=\"001\">ok</controlfield></record>";
+    let xml = format!("<collection>{good}{bad}{good}</collection>");
+    let got = read(&xml);
+    assert_eq!(got.len(), 3);
+    assert!(got.iter().all(Result::is_ok), "{got:?}");
+    let mut reader = Reader::new(xml.as_bytes(), Format::MarcXml);
+    assert!(
+        reader
+            .next_with_warnings()
+            .unwrap()
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    let d = reader.next_with_warnings().unwrap().unwrap();
+    let values: Vec<&str> = d.record.data_field("110").unwrap().values('a').collect();
+    assert_eq!(values, ["(Sirsi) AAY-1602   ", "FC2646.18.C"]);
+    assert_eq!(d.warnings.len(), 1);
+    let offset = "<collection>".len() + good.len();
+    assert_eq!(
+        d.warnings[0].to_string(),
+        format!(
+            "record 2 (byte {offset}) (001 lib00-0000213): field 110: 1 control character(s) (first U+001E) replaced by a space"
+        )
+    );
+}
+
+#[test]
+fn bad_indicators_are_blanks_and_bad_codes_are_folded_or_left_out() {
+    let xml = r#"<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">w1</controlfield>
+      <datafield tag="010" ind1="ab" ind2="é"><subfield code="a">  85000001 </subfield></datafield>
+      <datafield tag="245" ind1="1" ind2="0"><subfield code="a">Title</subfield><subfield code="é">folded</subfield>
+        <subfield code="">lost</subfield><subfield code="xy">lost too</subfield><subfield>no code</subfield><subfield code="c">kept</subfield></datafield>
+    </record>"#;
+    let d = read_one(xml);
+    assert_eq!(
+        d.record.data_field("010").unwrap().indicators,
+        crate::Indicators::BLANK
+    );
+    let f = d.record.data_field("245").unwrap();
+    let got: Vec<(char, &str)> = f
+        .subfields
+        .iter()
+        .map(|s| (s.code, s.value.as_str()))
+        .collect();
+    assert_eq!(got, [('a', "Title"), ('e', "folded"), ('c', "kept")]);
+    let w: Vec<String> = d
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.tag, w.kind))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            "010: indicator 1 (ind1 \"ab\") read as blank",
+            "010: indicator 2 (ind2 \"é\") read as blank",
+            "245: subfield code \"é\" read as $e",
+            "245: subfield with code \"\" left out",
+            "245: subfield with code \"xy\" left out",
+            "245: subfield with code (missing) left out",
+        ]
+    );
+}
+
+/// ruby-marc's `three-records-second-bad.xml`: a BEL (0x07) as a subfield
+/// code. The subfield is left out; the rest of the record loads.
+#[test]
+fn a_control_character_code_leaves_out_only_its_subfield() {
+    let xml = "<record><leader>00000njm a2200000 a 4500</leader><datafield tag=\"245\" ind1=\"0\" ind2=\"4\">\
+        <subfield code=\"a\">The Texas ranger</subfield><subfield code=\"\u{7}\">[sound recording] /</subfield>\
+        <subfield code=\"c\">Sung by Beale D. Taylor.</subfield></datafield></record>";
+    let d = read_one(xml);
+    let f = d.record.data_field("245").unwrap();
+    assert_eq!(f.subfields.len(), 2);
+    assert_eq!(f.first('c'), Some("Sung by Beale D. Taylor."));
+    assert!(matches!(
+        d.warnings[..],
+        [crate::RecordWarning {
+            kind: crate::WarningKind::SubfieldDropped { .. },
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn a_control_character_in_the_leader_is_still_an_error() {
+    let xml = "<record><leader>00000nam a22\u{1}0000 a 4500</leader><controlfield tag=\"001\">x</controlfield></record>";
+    assert!(matches!(
+        read(xml)[0].as_ref().unwrap_err().kind,
+        ErrorKind::ControlCharacter { code: 1, .. }
+    ));
 }
 
 #[test]
@@ -309,7 +434,7 @@ mod fast_path {
         ) {
             let inserts: [&str; 16] = [
                 "<", ">", "&", "\"", "'", "/", " ", "\r", "\n", ";", "#", "=", ":", "\u{1}",
-                "&amp;", "<x/>",
+                "\u{1e}", "é",
             ];
             let mut bytes = RECORD.as_bytes().to_vec();
             match what {
@@ -326,6 +451,10 @@ mod fast_path {
                 }
             }
             prop_assert!(agree(&bytes).is_ok(), "{}\n{:?}", String::from_utf8_lossy(&bytes), agree(&bytes));
+            // What is read leniently can be written as XML 1.0 again.
+            if let Ok(record) = decode(&bytes, position()) {
+                prop_assert!(!record.has_xml_illegal_chars(), "{}", String::from_utf8_lossy(&bytes));
+            }
         }
     }
 }

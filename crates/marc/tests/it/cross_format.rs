@@ -107,6 +107,17 @@ fn open_library_binary_and_xml_forms_agree() {
             // the source itself (dasrmischepriv00rein): nothing to compare.
             continue;
         }
+        if id == "lesabndioeinas00sche" {
+            // The binary copy (read since a bad indicator is a blank: its
+            // directory is off by one) is MARC-8 read as Latin-1 and
+            // written as UTF-8 in the source itself ("Lesabâendio",
+            // "Scheerbar"); the XML copy is right. Nothing to compare.
+            assert_eq!(
+                b.data_field("245").unwrap().first('a'),
+                Some("Lesabâendio :")
+            );
+            continue;
+        }
         assert_eq!(t245(&x[0]), t245(&b), "{id}: 245");
         assert!(!tags(&x[0]).is_empty());
         compared += 1;
