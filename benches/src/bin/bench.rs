@@ -73,6 +73,16 @@ enum Command {
         #[arg(long)]
         truth: PathBuf,
     },
+    /// Clusters a harvested network's stored matching views again, in
+    /// process, and times the key index and the placing (no store writes).
+    Cluster {
+        /// The network configuration.
+        #[arg(long)]
+        config: PathBuf,
+        /// truth.jsonl, to score the clustering too.
+        #[arg(long)]
+        truth: Option<PathBuf>,
+    },
     /// The matching mistakes of a harvested network against a truth file:
     /// its records clustered again in process with the current matching
     /// code, and each missed or false pair shown with its evidence.
@@ -490,6 +500,55 @@ fn quality(config: &Path, truth: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn cluster(config: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
+    let network = unicat_config::Network::load(config)?;
+    let store = unicat_store::Store::open(&network.index_dir)?;
+    let t = Instant::now();
+    let mut views = Vec::new();
+    let mut refs: Vec<(String, String)> = Vec::new();
+    for library in store.libraries()? {
+        store.for_each_encoded(&library, |id, bytes| {
+            refs.push((library.clone(), id.to_string()));
+            views.push(
+                unicat_store::StoredRecord::decode_view(unicat_store::StoredRecord::view_prefix(
+                    bytes,
+                ))
+                .map_err(unicat_store::StoreError::Db)?,
+            );
+            Ok(())
+        })?;
+    }
+    println!("{} views loaded in {:.2?}", views.len(), t.elapsed());
+    let t = Instant::now();
+    let index = unicat_match::KeyIndex::build(&views);
+    println!("key index built in {:.2?}", t.elapsed());
+    let t = Instant::now();
+    let mut c = unicat_match::Clustering::new(&views, &index);
+    let order: Vec<u32> = (0..views.len() as u32).collect();
+    c.assign(&order);
+    let clusters = c.finish();
+    println!("{} clusters placed in {:.2?}", clusters.len(), t.elapsed());
+    if let Some(truth) = truth {
+        let want = read_truth(truth)?;
+        let mut got: HashMap<(String, String), usize> = HashMap::new();
+        for (c, cl) in clusters.iter().enumerate() {
+            for &m in &cl.members {
+                got.insert(refs[m as usize].clone(), c);
+            }
+        }
+        let q = unicat_match::quality::pairwise(&got, &want);
+        println!(
+            "precision {:.4}, recall {:.4} ({} true positives, {} predicted, {} actual)",
+            q.precision(),
+            q.recall(),
+            q.true_positives,
+            q.predicted,
+            q.actual
+        );
+    }
+    Ok(())
+}
+
 /// Reads truth.jsonl: (library, record id) → manifestation.
 fn read_truth(truth: &Path) -> anyhow::Result<HashMap<(String, String), String>> {
     let mut want = HashMap::new();
@@ -717,6 +776,7 @@ fn main() -> anyhow::Result<()> {
         } => split(&corpus, &out, libraries),
         Command::Queries { config, n } => queries(&config, n),
         Command::Quality { config, truth } => quality(&config, &truth),
+        Command::Cluster { config, truth } => cluster(&config, truth.as_deref()),
         Command::Explain {
             config,
             truth,

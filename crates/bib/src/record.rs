@@ -110,8 +110,7 @@ pub struct BibRecord {
     /// score or map), whatever the record type: 008 form of item `o`/`q`/`s`,
     /// a remote-access 007 (`cr`), 300 or 338 "online resource", 337
     /// "computer", an "[electronic resource]" GMD, or a link to the resource
-    /// itself (856 second indicator 0) on a record that describes no
-    /// physical extent.
+    /// itself (856 second indicator 0, without $3).
     pub online: bool,
     /// 008 Date 1 (07-10), when it is a year.
     pub date1: Option<u16>,

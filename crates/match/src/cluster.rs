@@ -12,24 +12,24 @@
 //! and a re-clustering after a harvest (only the records whose clusters the
 //! harvest touched, with every other cluster fixed but open to joiners).
 
-use crate::decide::{compatible, decide, passes};
-use crate::evidence::SharedKey;
+use crate::decide::{decide, passes};
 use crate::features::Manifestation;
 use crate::keys::{Candidate, KeyIndex};
 use serde::{Deserialize, Serialize};
 
-/// Why a record is in its cluster: the member it matched and the keys they
-/// share. The comparisons' verdicts are not kept (they would cost a
-/// kilobyte a join); [`compare`](crate::compare) gives them again when
-/// asked.
+/// Why a record is in its cluster: the member it matched and the kinds of
+/// key they share. Neither the keys in words nor the comparisons' verdicts
+/// are kept (writing them out for every join would cost more than the
+/// clustering); [`compare`](crate::compare) gives them again when asked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Join<R> {
     /// The record that joined.
     pub record: R,
     /// The member it matched.
     pub with: R,
-    /// The usable keys they share.
-    pub keys: Vec<SharedKey>,
+    /// The kinds of usable key they share: bit `1 << strength` for each
+    /// (see [`SharedKey::strength`](crate::SharedKey::strength)).
+    pub kinds: u8,
 }
 
 impl<R> Join<R> {
@@ -38,8 +38,13 @@ impl<R> Join<R> {
         Join {
             record: f(self.record),
             with: f(self.with),
-            keys: self.keys,
+            kinds: self.kinds,
         }
+    }
+
+    /// True when an identifier (not only a title or name key) is shared.
+    pub fn by_identifier(&self) -> bool {
+        self.kinds >> 3 != 0
     }
 }
 
@@ -229,7 +234,12 @@ impl<'a> Clustering<'a> {
         candidates: &mut Vec<Candidate>,
     ) -> Option<(u32, Join<u32>)> {
         let rec = &self.records[r as usize];
-        self.index.candidates(r, candidates);
+        // Only records already placed can be joined.
+        self.index.candidates(
+            r,
+            |c| c != r && label.get(c as usize).is_some_and(|&l| l != u32::MAX),
+            candidates,
+        );
         let kinds_of = |m: u32| {
             candidates
                 .binary_search_by_key(&m, |c| c.record)
@@ -253,49 +263,45 @@ impl<'a> Clustering<'a> {
             }
             seen_labels.push(l);
             let cluster = &clusters[l as usize];
-            // The member that shares the strongest key and passes.
+            // One decision per member: the member that shares the
+            // strongest key and matches is the anchor; complete linkage
+            // wants every member compatible (a match is compatible).
             let mut anchor: Option<(u8, u32)> = None;
+            let mut all_ok = true;
             for &m in &cluster.members {
+                let d = decide(rec, &self.records[m as usize]);
+                if !d.is_compatible() {
+                    all_ok = false;
+                    break;
+                }
                 if let Some(k) = kinds_of(m) {
                     let strength = k.strength();
-                    if anchor.is_none_or(|(s, _)| strength > s)
-                        && decide(rec, &self.records[m as usize]).is_match()
-                    {
+                    if d.is_match() && anchor.is_none_or(|(s, _)| strength > s) {
                         anchor = Some((strength, m));
                     }
                 }
             }
-            let Some((strength, with)) = anchor else {
+            let (true, Some((strength, with))) = (all_ok, anchor) else {
                 continue;
             };
-            // Complete linkage: no veto against any member.
-            let all_ok = cluster
-                .members
-                .iter()
-                .all(|&m| m == with || compatible(rec, &self.records[m as usize]));
-            if !all_ok {
-                continue;
-            }
             let score = (strength, cluster.members.len(), std::cmp::Reverse(l));
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, with));
             }
         }
         let ((_, _, std::cmp::Reverse(l)), with) = best?;
-        let with_rec = &self.records[with as usize];
-        let keys = self.index.shared(rec, with_rec);
-        // Only a 64-bit hash collision could bring a pair with no real key
-        // this far: it does not join.
-        if keys.is_empty() {
-            return None;
-        }
-        debug_assert!(passes(rec, with_rec, &keys));
+        let kinds = kinds_of(with).map_or(0, |c| c.kinds);
+        debug_assert!(passes(
+            rec,
+            &self.records[with as usize],
+            &self.index.shared(rec, &self.records[with as usize])
+        ));
         Some((
             l,
             Join {
                 record: r,
                 with,
-                keys,
+                kinds,
             },
         ))
     }

@@ -4,13 +4,8 @@ use crate::evidence::SharedKey;
 use crate::features::Manifestation;
 use std::collections::HashMap;
 
-/// The first `n` letters of a folded title, spaces left out: a missing or
-/// misplaced space (`MilesD avis`) does not change it.
-pub fn title_prefix(title: &str, n: usize) -> String {
-    title.chars().filter(|c| *c != ' ').take(n).collect()
-}
-
-/// Letters of the title in the title keys.
+/// Letters of the title in the title keys (spaces left out, so that a
+/// missing or misplaced space, `MilesD avis`, does not change them).
 const TITLE_KEY_LETTERS: usize = 6;
 /// Letters of the title in the title-and-year key of records without names.
 const TITLE_YEAR_LETTERS: usize = 8;
@@ -27,42 +22,84 @@ const KEY_NAMES: usize = 3;
 ///   at its start still meets;
 /// - the beginning of its title with the year, so that a brief record that
 ///   names nobody meets a full one.
-fn each_key(m: &Manifestation, mut emit: impl FnMut(u8, std::fmt::Arguments<'_>)) {
+///
+/// Each key's text is written into one buffer, reused (it runs for every
+/// record of a network when the key index is built).
+fn each_key(m: &Manifestation, mut emit: impl FnMut(u8, &str)) {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(64);
+    let mut one = |strength: u8, write: &mut dyn FnMut(&mut String)| {
+        text.clear();
+        write(&mut text);
+        emit(strength, &text);
+    };
     for o in m.oclc.iter().chain(&m.merged_oclc) {
-        emit(6, format_args!("{}", o.value()));
+        one(6, &mut |t| {
+            let _ = write!(t, "{}", o.value());
+        });
     }
     for (i, _) in &m.isbns {
-        emit(5, format_args!("{i}"));
+        one(5, &mut |t| {
+            let _ = write!(t, "{i}");
+        });
     }
     if let Some(l) = &m.lccn {
-        emit(4, format_args!("{}", l.as_str()));
+        one(4, &mut |t| t.push_str(l.as_str()));
     }
     for i in &m.issns {
-        emit(3, format_args!("{i}"));
+        one(3, &mut |t| {
+            let _ = write!(t, "{i}");
+        });
     }
-    let mut names: Vec<&str> = Vec::with_capacity(KEY_NAMES);
+    let mut names: [&str; KEY_NAMES] = [""; KEY_NAMES];
+    let mut count = 0;
     for n in m.all_names() {
-        if names.len() == KEY_NAMES {
+        if count == KEY_NAMES {
             break;
         }
-        if !names.contains(&n) {
-            names.push(n);
+        if !names[..count].contains(&n) {
+            names[count] = n;
+            count += 1;
         }
     }
+    let names = &names[..count];
+    let prefix = |t: &mut String, letters: usize| {
+        t.extend(m.title.chars().filter(|c| *c != ' ').take(letters));
+    };
     if !m.title.is_empty() {
-        let prefix = title_prefix(&m.title, TITLE_KEY_LETTERS);
-        for n in &names {
-            emit(2, format_args!("{prefix}|{n}"));
+        for n in names {
+            one(2, &mut |t| {
+                prefix(t, TITLE_KEY_LETTERS);
+                t.push('|');
+                t.push_str(n);
+            });
         }
     }
     if let Some(year) = m.year {
         for n in names.iter().take(2) {
-            emit(0, format_args!("{n}|{year}"));
+            one(0, &mut |t| {
+                let _ = write!(t, "{n}|{year}");
+            });
         }
         if !m.title.is_empty() {
-            let prefix = title_prefix(&m.title, TITLE_YEAR_LETTERS);
-            emit(1, format_args!("{prefix}|{year}"));
+            one(1, &mut |t| {
+                prefix(t, TITLE_YEAR_LETTERS);
+                let _ = write!(t, "|{year}");
+            });
         }
+    }
+}
+
+/// A key in words, from its strength and text.
+fn key_in_words(strength: u8, text: String) -> SharedKey {
+    match strength {
+        6 => SharedKey::Oclc(text.parse().unwrap_or_default()),
+        5 => SharedKey::Isbn(text),
+        4 => SharedKey::Lccn(text),
+        3 => SharedKey::Issn(text),
+        2 => SharedKey::TitleAuthor(text),
+        1 => SharedKey::TitleYear(text),
+        _ => SharedKey::NameYear(text),
     }
 }
 
@@ -70,16 +107,7 @@ fn each_key(m: &Manifestation, mut emit: impl FnMut(u8, std::fmt::Arguments<'_>)
 pub fn keys(m: &Manifestation) -> Vec<SharedKey> {
     let mut out = Vec::with_capacity(m.isbns.len() + m.oclc.len() + 6);
     each_key(m, |strength, text| {
-        let text = text.to_string();
-        out.push(match strength {
-            6 => SharedKey::Oclc(text.parse().unwrap_or_default()),
-            5 => SharedKey::Isbn(text),
-            4 => SharedKey::Lccn(text),
-            3 => SharedKey::Issn(text),
-            2 => SharedKey::TitleAuthor(text),
-            1 => SharedKey::TitleYear(text),
-            _ => SharedKey::NameYear(text),
-        });
+        out.push(key_in_words(strength, text.to_string()));
     });
     out.dedup();
     out
@@ -97,28 +125,14 @@ pub const MAX_BUCKET: usize = 64;
 /// used as a key.
 pub const MAX_TITLES_PER_IDENTIFIER: usize = 3;
 
-/// Feeds bytes to a hasher as one stream (`Hasher::write` pieces hash like
-/// their concatenation), so a key hashes the same whether it is built from
-/// a record's fields or read from its [`SharedKey`] text.
-struct Feed(std::hash::DefaultHasher);
-
-impl std::fmt::Write for Feed {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
-    }
-}
-
 use std::hash::Hasher;
 
 /// The hash of a key's text with its strength.
-fn hash_text(strength: u8, text: std::fmt::Arguments<'_>) -> u64 {
-    use std::fmt::Write;
+fn hash_text(strength: u8, text: &str) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     h.write_u8(strength);
-    let mut f = Feed(h);
-    let _ = f.write_fmt(text);
-    f.0.finish()
+    h.write(text.as_bytes());
+    h.finish()
 }
 
 /// A key reduced to 64 bits (SipHash), with its strength (which kind of
@@ -129,13 +143,13 @@ pub(crate) type KeyHash = (u64, u8);
 pub fn hash_key(k: &SharedKey) -> u64 {
     let s = k.strength();
     match k {
-        SharedKey::Oclc(n) => hash_text(s, format_args!("{n}")),
+        SharedKey::Oclc(n) => hash_text(s, &n.to_string()),
         SharedKey::Isbn(v)
         | SharedKey::Lccn(v)
         | SharedKey::Issn(v)
         | SharedKey::TitleAuthor(v)
         | SharedKey::TitleYear(v)
-        | SharedKey::NameYear(v) => hash_text(s, format_args!("{v}")),
+        | SharedKey::NameYear(v) => hash_text(s, v),
     }
 }
 
@@ -168,23 +182,32 @@ fn title3_hash(title: &str) -> u64 {
     h.finish()
 }
 
+/// A title or name key on records of more different titles than this is no
+/// longer used as a key: `united states|1975` names hundreds of documents,
+/// and comparing each with all the others would cost more than it finds.
+/// Many copies of a few titles (a popular book in every library) stay a key.
+pub const MAX_TITLES_PER_TITLE_KEY: usize = 8;
+
 /// Whether a key of this strength, carried by this run of records, stops
 /// being a key: an identifier (strength 3 and up) carried by more than
 /// [`MAX_BUCKET`] records or by records of [`MAX_TITLES_PER_IDENTIFIER`]
 /// different titles (`titles`: each record's three-word title hash); a
-/// title key carried by more than eight times that (a prolific author's
-/// common title), so that no bucket is unbounded.
+/// title or name key carried by records of more than
+/// [`MAX_TITLES_PER_TITLE_KEY`] titles, or by more than eight times
+/// [`MAX_BUCKET`] records, so that no bucket is unbounded.
 fn stops(strength: u8, run: &[(u64, u32)], titles: &[u64]) -> bool {
-    if strength < 3 {
-        return run.len() > MAX_BUCKET * 8;
-    }
-    run.len() > MAX_BUCKET
-        || run.len() >= MAX_TITLES_PER_IDENTIFIER && {
+    let distinct_titles_over = |limit: usize| {
+        run.len() > limit && {
             let mut t: Vec<u64> = run.iter().map(|&(_, i)| titles[i as usize]).collect();
             t.sort_unstable();
             t.dedup();
-            t.len() >= MAX_TITLES_PER_IDENTIFIER
+            t.len() > limit
         }
+    };
+    if strength < 3 {
+        return run.len() > MAX_BUCKET * 8 || distinct_titles_over(MAX_TITLES_PER_TITLE_KEY);
+    }
+    run.len() > MAX_BUCKET || distinct_titles_over(MAX_TITLES_PER_IDENTIFIER - 1)
 }
 
 /// A usable key's records: a range of [`KeyIndex::entries`].
@@ -367,17 +390,26 @@ impl KeyIndex {
         &self.record_keys[self.key_start[r] as usize..self.key_start[r + 1] as usize]
     }
 
-    /// The records sharing a usable key with `record` (itself included),
+    /// The records sharing a usable key with `record` that `keep` keeps,
     /// sorted by record, each with the kinds of key shared.
-    pub(crate) fn candidates(&self, record: u32, out: &mut Vec<Candidate>) {
+    pub(crate) fn candidates(
+        &self,
+        record: u32,
+        keep: impl Fn(u32) -> bool,
+        out: &mut Vec<Candidate>,
+    ) {
         out.clear();
         for &(h, strength) in self.keys_of(record) {
             if let Some(b) = self.buckets.get(&h).filter(|b| !b.stopped) {
                 let run = &self.entries[b.start as usize..(b.start + b.len) as usize];
-                out.extend(run.iter().map(|&(_, r)| Candidate {
-                    record: r,
-                    kinds: 1 << strength,
-                }));
+                out.extend(
+                    run.iter()
+                        .filter(|&&(_, r)| keep(r))
+                        .map(|&(_, r)| Candidate {
+                            record: r,
+                            kinds: 1 << strength,
+                        }),
+                );
             }
         }
         out.sort_unstable_by_key(|c| c.record);

@@ -2,30 +2,76 @@
 
 use crate::features::Manifestation;
 
+use std::cell::RefCell;
+
+thread_local! {
+    /// Scratch for the distances: both texts as characters, and the rows.
+    /// Comparisons run per candidate pair on every clustering thread; they
+    /// allocate nothing once the buffers have grown.
+    static SCRATCH: RefCell<(Vec<char>, Vec<char>, Vec<usize>)> =
+        const { RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
+}
+
 /// Levenshtein distance between two strings (by characters), stopping early
 /// once it exceeds `limit`.
 pub fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return limit + 1;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        let mut row_min = cur[0];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            row_min = row_min.min(cur[j + 1]);
-        }
-        if row_min > limit {
+    distance(a.chars(), b.chars(), limit, false)
+}
+
+/// Optimal string alignment distance (Levenshtein with transpositions of
+/// two adjacent characters counted as one edit), by characters, stopping
+/// early once it exceeds `limit`. `"hte"` and `"the"` are one edit apart.
+pub fn typo_distance(a: &str, b: &str, limit: usize) -> usize {
+    distance(a.chars(), b.chars(), limit, true)
+}
+
+/// The distance between two character sequences, with or without
+/// transpositions, stopping at `limit + 1`.
+fn distance(
+    a: impl Iterator<Item = char>,
+    b: impl Iterator<Item = char>,
+    limit: usize,
+    transpositions: bool,
+) -> usize {
+    SCRATCH.with_borrow_mut(|(a_chars, b_chars, rows)| {
+        a_chars.clear();
+        a_chars.extend(a);
+        b_chars.clear();
+        b_chars.extend(b);
+        let (a, b) = (&a_chars[..], &b_chars[..]);
+        if a.len().abs_diff(b.len()) > limit {
             return limit + 1;
         }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+        let w = b.len() + 1;
+        // Three rows: two back (for transpositions), one back, current.
+        rows.clear();
+        rows.resize(3 * w, 0);
+        for (j, v) in rows[w..2 * w].iter_mut().enumerate() {
+            *v = j;
+        }
+        for i in 1..=a.len() {
+            let (back2, rest) = rows.split_at_mut(w);
+            let (prev, cur) = rest.split_at_mut(w);
+            cur[0] = i;
+            let mut row_min = cur[0];
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut d = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
+                if transpositions && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
+                {
+                    d = d.min(back2[j - 2] + 1);
+                }
+                cur[j] = d;
+                row_min = row_min.min(d);
+            }
+            if row_min > limit {
+                return limit + 1;
+            }
+            rows.rotate_left(w);
+        }
+        // After the last rotation the current row sits in the middle third.
+        rows[w + b.len()]
+    })
 }
 
 /// Similarity in [0, 1]: 1 − distance / length of the longer.
@@ -43,44 +89,6 @@ pub fn similarity(a: &str, b: &str) -> f64 {
     }
 }
 
-/// Optimal string alignment distance (Levenshtein with transpositions of
-/// two adjacent characters counted as one edit), by characters, stopping
-/// early once it exceeds `limit`. `"hte"` and `"the"` are one edit apart.
-pub fn typo_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return limit + 1;
-    }
-    let w = b.len() + 1;
-    // Three rows: two back (for transpositions), one back, current.
-    let mut rows = vec![0usize; 3 * w];
-    for (j, v) in rows[w..2 * w].iter_mut().enumerate() {
-        *v = j;
-    }
-    for i in 1..=a.len() {
-        let (back2, rest) = rows.split_at_mut(w);
-        let (prev, cur) = rest.split_at_mut(w);
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(back2[j - 2] + 1);
-            }
-            cur[j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > limit {
-            return limit + 1;
-        }
-        rows.rotate_left(w);
-    }
-    // After the last rotation the current row sits in the middle third.
-    rows[w + b.len()]
-}
-
 /// How many typing slips a title of `len` letters (spaces not counted) may
 /// carry and still be the same title: none in a short title (where one
 /// letter makes another word: `cats` and `bats`), one from 8 letters, two
@@ -94,22 +102,31 @@ pub fn slips_allowed(len: usize) -> usize {
     }
 }
 
-/// The text without its spaces: a missing or misplaced space (`MilesD
-/// avis`, `Dis cjockey jump`) is not a difference.
-fn squash(text: &str) -> String {
-    text.chars().filter(|c| *c != ' ').collect()
+/// The letters of a text given in parts (a title and its subtitle),
+/// spaces left out: a missing or misplaced space (`MilesD avis`, `Dis
+/// cjockey jump`) is not a difference.
+fn letters<'a>(parts: &'a [&'a str]) -> impl Iterator<Item = char> + 'a {
+    parts.iter().flat_map(|p| p.chars()).filter(|c| *c != ' ')
 }
 
 /// True when two folded texts are the same but for a few typing slips (see
 /// [`slips_allowed`]), spaces ignored.
 pub fn nearly_same(a: &str, b: &str) -> bool {
-    let (a, b) = (squash(a), squash(b));
-    if a == b {
+    nearly_same_parts(&[a], &[b])
+}
+
+/// [`nearly_same`] for texts given in parts, without joining them. Texts
+/// whose lengths alone rule out a match cost one count of their letters.
+fn nearly_same_parts(a: &[&str], b: &[&str]) -> bool {
+    let (la, lb) = (letters(a).count(), letters(b).count());
+    let allowed = slips_allowed(la.max(lb));
+    if la.abs_diff(lb) > allowed {
+        return false;
+    }
+    if letters(a).eq(letters(b)) {
         return true;
     }
-    let len = a.chars().count().max(b.chars().count());
-    let allowed = slips_allowed(len);
-    allowed > 0 && typo_distance(&a, &b, allowed) <= allowed
+    allowed > 0 && distance(letters(a), letters(b), allowed, true) <= allowed
 }
 
 /// True when two texts give the same numbers, in order: `annual report
@@ -117,22 +134,29 @@ pub fn nearly_same(a: &str, b: &str) -> bool {
 /// more) a number that lost or gained one digit is a typing slip
 /// (`2008-2009` typed `008-2009`).
 pub fn same_numbers(a: &str, b: &str) -> bool {
-    fn numbers(t: &str) -> Vec<&str> {
-        t.split(' ')
+    same_numbers_parts(&[a], &[b])
+}
+
+/// [`same_numbers`] for texts given in parts.
+fn same_numbers_parts(a: &[&str], b: &[&str]) -> bool {
+    fn numbers<'a>(parts: &'a [&'a str]) -> impl Iterator<Item = &'a str> + 'a {
+        parts
+            .iter()
+            .flat_map(|p| p.split(' '))
             .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
-            .collect()
     }
-    let (x, y) = (numbers(a), numbers(b));
-    if x == y {
+    if numbers(a).eq(numbers(b)) {
         return true;
     }
+    let (x, y): (Vec<&str>, Vec<&str>) = (numbers(a).collect(), numbers(b).collect());
     // One number that lost or gained a digit at either end, in a long text.
     let slip = |p: &str, q: &str| {
         let (short, long) = if p.len() < q.len() { (p, q) } else { (q, p) };
         long.len() == short.len() + 1 && (long.starts_with(short) || long.ends_with(short))
     };
     let differing: Vec<(&&str, &&str)> = x.iter().zip(&y).filter(|(p, q)| p != q).collect();
-    a.len().min(b.len()) >= 30
+    let len = |parts: &[&str]| parts.iter().map(|p| p.len()).sum::<usize>();
+    len(a).min(len(b)) >= 30
         && x.len() == y.len()
         && differing.len() == 1
         && slip(differing[0].0, differing[0].1)
@@ -167,8 +191,18 @@ pub fn titles(a: &Manifestation, b: &Manifestation) -> TitleAgreement {
             return TitleAgreement::SubtitleDiffers;
         }
     }
-    let (fa, fb) = (a.full_title(), b.full_title());
-    if fa == fb {
+    // The whole titles, as parts: title proper, then the subtitle.
+    let (fa, fb) = (
+        [a.title.as_str(), &a.subtitle],
+        [b.title.as_str(), &b.subtitle],
+    );
+    fn words(parts: [&str; 2]) -> impl Iterator<Item = &str> {
+        parts
+            .into_iter()
+            .flat_map(|p| p.split(' '))
+            .filter(|w| !w.is_empty())
+    }
+    if words(fa).eq(words(fb)) {
         return TitleAgreement::SubtitleDiffers;
     }
     // Typing slips. The titles proper must be nearly the same (a long
@@ -179,12 +213,12 @@ pub fn titles(a: &Manifestation, b: &Manifestation) -> TitleAgreement {
     // report number) are different titles however alike the rest.
     let subtitles_agree = a.subtitle.is_empty()
         || b.subtitle.is_empty()
-        || (same_numbers(&a.subtitle, &b.subtitle) && nearly_same(&a.subtitle, &b.subtitle));
-    if subtitles_agree && same_numbers(&a.title, &b.title) && nearly_same(&a.title, &b.title) {
+        || (nearly_same(&a.subtitle, &b.subtitle) && same_numbers(&a.subtitle, &b.subtitle));
+    if subtitles_agree && nearly_same(&a.title, &b.title) && same_numbers(&a.title, &b.title) {
         return TitleAgreement::Close;
     }
     let folded_in = a.subtitle.is_empty() != b.subtitle.is_empty();
-    if folded_in && same_numbers(&fa, &fb) && nearly_same(&fa, &fb) {
+    if folded_in && nearly_same_parts(&fa, &fb) && same_numbers_parts(&fa, &fb) {
         return TitleAgreement::Close;
     }
     TitleAgreement::Different
@@ -239,7 +273,11 @@ fn name_matches(x: &str, y: &str) -> bool {
 
 /// Two folded surnames: the same, or one letter apart in a long name.
 pub fn authors_agree(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() >= 6 && edit_distance(a, b, 1) <= 1)
+    a == b
+        || (a.len().abs_diff(b.len()) <= 4
+            && a.chars().count() >= 6
+            && a.chars().count().abs_diff(b.chars().count()) <= 1
+            && edit_distance(a, b, 1) <= 1)
 }
 
 /// Two publishers agree when most identifying words of the shorter name are
