@@ -90,6 +90,14 @@ fn ours_as_json(rec: &Record, text: bool) -> Value {
     serde_json::json!({ "leader": rec.leader.as_str(), "fields": fields })
 }
 
+/// pymarc's text as we read it: pymarc keeps a raw field or record
+/// terminator inside a value (labelled-network-b carries Open Library's
+/// `upei_short_008` record as a shifted reader left it, terminators inside
+/// subfields); we replace each with a space, with a warning.
+fn theirs_text(s: &str) -> String {
+    norm(&s.replace(['\u{1d}', '\u{1e}'], " "))
+}
+
 fn theirs_normalised(v: &Value, text: bool) -> Value {
     let fields: Vec<Value> = v["fields"]
         .as_array()
@@ -101,7 +109,7 @@ fn theirs_normalised(v: &Value, text: bool) -> Value {
                 serde_json::json!([
                     a[0],
                     if text {
-                        norm(a[1].as_str().unwrap())
+                        theirs_text(a[1].as_str().unwrap())
                     } else {
                         String::new()
                     }
@@ -116,7 +124,7 @@ fn theirs_normalised(v: &Value, text: bool) -> Value {
                         serde_json::json!([
                             s[0],
                             if text {
-                                norm(s[1].as_str().unwrap())
+                                theirs_text(s[1].as_str().unwrap())
                             } else {
                                 String::new()
                             }
