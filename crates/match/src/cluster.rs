@@ -108,6 +108,19 @@ impl<'a> Clustering<'a> {
                 groups.union(w[0], w[1]);
             }
         }
+        // Records that share no usable key with any other record and belong
+        // to no fixed cluster found clusters of their own: nothing to
+        // compare (in a network of mostly unique records, most of them).
+        let mut size: Vec<u32> = vec![0; n];
+        for (_, members) in &self.fixed {
+            if let Some(&first) = members.first() {
+                size[groups.find(first) as usize] += 2;
+            }
+        }
+        for &r in order {
+            size[groups.find(r) as usize] += 1;
+        }
+        let mut alone: Vec<(Origin, ClusterBuild)> = Vec::new();
         // Each group's work: its fixed clusters (in the order added) and its
         // records to place (in the given order).
         // A group's slot in `work`, by its root record (u32::MAX: none yet).
@@ -129,7 +142,19 @@ impl<'a> Clustering<'a> {
             work[g].fixed.push(f as u32);
         }
         for (at, &r) in order.iter().enumerate() {
-            let g = slot(groups.find(r), &mut work);
+            let root = groups.find(r);
+            if size[root as usize] == 1 {
+                alone.push((
+                    Origin::New(at as u32),
+                    ClusterBuild {
+                        members: vec![r],
+                        joins: Vec::new(),
+                        existing: None,
+                    },
+                ));
+                continue;
+            }
+            let g = slot(root, &mut work);
             work[g].order.push((at as u32, r));
         }
         let placed: Vec<Vec<(Origin, ClusterBuild)>> = work
@@ -143,7 +168,7 @@ impl<'a> Clustering<'a> {
         // in the order their founders were placed.
         let mut fixed: Vec<Option<ClusterBuild>> = vec![None; self.fixed.len()];
         let mut new: Vec<(u32, ClusterBuild)> = Vec::new();
-        for (origin, c) in placed.into_iter().flatten() {
+        for (origin, c) in placed.into_iter().flatten().chain(alone) {
             match origin {
                 Origin::Fixed(f) => fixed[f as usize] = Some(c),
                 Origin::New(at) => new.push((at, c)),
