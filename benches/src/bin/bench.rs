@@ -538,19 +538,144 @@ fn cluster(config: &Path, truth: Option<&Path>) -> anyhow::Result<()> {
         }
         let q = unicat_match::quality::pairwise(&got, &want);
         println!(
-            "precision {:.4}, recall {:.4} ({} true positives, {} predicted, {} actual)",
+            "manifestations: precision {:.4}, recall {:.4} ({} true positives, {} predicted, {} actual)",
             q.precision(),
             q.recall(),
             q.true_positives,
             q.predicted,
             q.actual
         );
+        // Works, grouped from these clusters.
+        let t = Instant::now();
+        let members: Vec<Vec<&unicat_match::Manifestation>> = clusters
+            .iter()
+            .map(|c| c.members.iter().map(|&m| &views[m as usize]).collect())
+            .collect();
+        let works = unicat_match::works::group_works(&members);
+        println!(
+            "{} works ({} related pairs) grouped in {:.2?}",
+            works.works.len(),
+            works.related.len(),
+            t.elapsed()
+        );
+        let want_work = read_truth_field(truth, "work")?;
+        if want_work.values().all(|w| !w.is_empty()) {
+            let mut got: HashMap<(String, String), usize> = HashMap::new();
+            for (w, work) in works.works.iter().enumerate() {
+                for &c in &work.clusters {
+                    for &m in &clusters[c as usize].members {
+                        got.insert(refs[m as usize].clone(), w);
+                    }
+                }
+            }
+            // `BENCH_SHOW_WORKS=N`: the first N works that hold records of
+            // more than one true work, with their evidence.
+            let show: usize = std::env::var("BENCH_SHOW_WORKS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let mut shown = 0;
+            for work in &works.works {
+                if shown >= show {
+                    break;
+                }
+                let mut truths: Vec<&str> = work
+                    .clusters
+                    .iter()
+                    .flat_map(|&c| &clusters[c as usize].members)
+                    .map(|&m| want_work[&refs[m as usize]].as_str())
+                    .collect();
+                truths.sort_unstable();
+                truths.dedup();
+                if truths.len() < 2 {
+                    continue;
+                }
+                shown += 1;
+                println!("-- one work, true works {truths:?}");
+                for &c in &work.clusters {
+                    let m = &views[clusters[c as usize].members[0] as usize];
+                    let t = &want_work[&refs[clusters[c as usize].members[0] as usize]];
+                    println!(
+                        "   [{c}] {t} {:?} {:?} / {:?} | names {:?} {:?} | uniform {:?} | {:?} {:?}",
+                        m.title,
+                        m.subtitle,
+                        m.part,
+                        m.names,
+                        m.statement,
+                        m.work_title,
+                        m.format,
+                        m.year
+                    );
+                }
+                for l in &work.links {
+                    println!("   link {} ~ {}: {:?} by {:?}", l.a, l.b, l.title, l.name);
+                }
+            }
+            // And the first N true works split over several works.
+            let mut split: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (r, w) in &got {
+                split.entry(want_work[r].as_str()).or_default().push(*w);
+            }
+            let mut split: Vec<(&str, Vec<usize>)> = split
+                .into_iter()
+                .map(|(t, mut ws)| {
+                    ws.sort_unstable();
+                    ws.dedup();
+                    (t, ws)
+                })
+                .filter(|(_, ws)| ws.len() > 1)
+                .collect();
+            split.sort_unstable();
+            for (t, ws) in split.iter().take(show) {
+                println!("-- true work {t} split over {} works", ws.len());
+                for &w in ws {
+                    for &c in &works.works[w].clusters {
+                        let r = clusters[c as usize].members[0] as usize;
+                        if want_work[&refs[r]] != *t {
+                            continue;
+                        }
+                        let m = &views[r];
+                        println!(
+                            "   work {w} [{c}] {:?} {:?} / {:?} | names {:?} {:?} | uniform {:?} | {:?} {:?}",
+                            m.title,
+                            m.subtitle,
+                            m.part,
+                            m.names,
+                            m.statement,
+                            m.work_title,
+                            m.format,
+                            m.year
+                        );
+                    }
+                }
+            }
+            let q = unicat_match::quality::pairwise(&got, &want_work);
+            println!(
+                "works: precision {:.4}, recall {:.4} ({} true positives, {} predicted, {} actual)",
+                q.precision(),
+                q.recall(),
+                q.true_positives,
+                q.predicted,
+                q.actual
+            );
+        } else {
+            println!("works: the truth has no work ids");
+        }
     }
     Ok(())
 }
 
 /// Reads truth.jsonl: (library, record id) → manifestation.
 fn read_truth(truth: &Path) -> anyhow::Result<HashMap<(String, String), String>> {
+    read_truth_field(truth, "manifestation")
+}
+
+/// Reads one field of truth.jsonl by record: `manifestation` or `work`
+/// (empty when a line lacks it).
+fn read_truth_field(
+    truth: &Path,
+    field: &str,
+) -> anyhow::Result<HashMap<(String, String), String>> {
     let mut want = HashMap::new();
     for line in std::fs::read_to_string(truth)?.lines() {
         let v: serde_json::Value = serde_json::from_str(line)?;
@@ -559,7 +684,7 @@ fn read_truth(truth: &Path) -> anyhow::Result<HashMap<(String, String), String>>
                 v["library"].as_str().unwrap_or("").to_string(),
                 v["record_id"].as_str().unwrap_or("").to_string(),
             ),
-            v["manifestation"].as_str().unwrap_or("").to_string(),
+            v[field].as_str().unwrap_or("").to_string(),
         );
     }
     Ok(want)

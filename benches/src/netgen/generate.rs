@@ -166,14 +166,21 @@ impl<'a> Generator<'a> {
             self.config.max_holders,
             n,
         );
-        let written = self.emit(&template, Variant::Copy, &[], oclc, &source, &holders)?;
+        let (written, work) = self.emit(
+            &template,
+            Variant::Copy,
+            &[],
+            oclc,
+            (&source, None),
+            &holders,
+        )?;
         *self.summary.holders.entry(written).or_default() += 1;
         for (kind, record) in siblings {
             let oclc = rng
                 .chance(INVENTED_OCLC_SHARE)
                 .then(|| self.ids.oclc(&mut rng));
             let holders = choose_holders(&mut rng, 1, 3, n);
-            self.emit(&record, kind, &[], oclc, &source, &holders)?;
+            self.emit(&record, kind, &[], oclc, (&source, Some(&work)), &holders)?;
         }
         let mut rng = Rng::derive(self.config.seed, &[stream::CLASS_SIBLING, item.global, 1]);
         for (kind, record, classes) in class_siblings {
@@ -181,7 +188,14 @@ impl<'a> Generator<'a> {
                 .chance(INVENTED_OCLC_SHARE)
                 .then(|| self.ids.oclc(&mut rng));
             let holders = choose_holders(&mut rng, 1, 3, n);
-            self.emit(&record, kind, &classes, oclc, &source, &holders)?;
+            self.emit(
+                &record,
+                kind,
+                &classes,
+                oclc,
+                (&source, Some(&work)),
+                &holders,
+            )?;
         }
         Ok(())
     }
@@ -237,19 +251,25 @@ impl<'a> Generator<'a> {
         out
     }
 
-    /// Writes the copies of one manifestation; returns how many were written.
+    /// Writes the copies of one manifestation; returns how many were written, and the work.
     fn emit(
         &mut self,
         template: &Record,
         variant: Variant,
         classes: &[Class],
         oclc: Option<u64>,
-        source: &str,
+        (source, work): (&str, Option<&str>),
         holders: &[usize],
-    ) -> Result<u64, NetgenError> {
+    ) -> Result<(u64, String), NetgenError> {
         self.summary.manifestations += 1;
         let number = self.summary.manifestations;
         let manifestation = format!("m{number:06}");
+        // A sibling (another edition, format or volume) belongs to its
+        // original's work; a generically titled one is a work of its own.
+        let work = match (work, variant) {
+            (Some(w), v) if v != Variant::GenericTitle => w.to_string(),
+            _ => manifestation.clone(),
+        };
         let mut written = 0;
         for &li in holders {
             let lib = &self.libraries[li];
@@ -301,6 +321,7 @@ impl<'a> Generator<'a> {
                 library: &lib.id,
                 record_id: &record_id,
                 manifestation: &manifestation,
+                work: &work,
                 source,
                 variant: variant.name(),
                 classes: all.iter().map(|c| c.name()).collect(),
@@ -319,7 +340,7 @@ impl<'a> Generator<'a> {
         let entry = self.summary.by_variant.entry(variant).or_default();
         entry.0 += 1;
         entry.1 += written;
-        Ok(written)
+        Ok((written, work))
     }
 }
 

@@ -61,6 +61,9 @@ pub(crate) struct TruthLine<'a> {
     pub(crate) library: &'a str,
     pub(crate) record_id: &'a str,
     pub(crate) manifestation: &'a str,
+    /// The work: the original's manifestation for a copy or a sibling (its
+    /// other edition, format or volume), its own for a generic title.
+    pub(crate) work: &'a str,
     pub(crate) source: &'a str,
     pub(crate) variant: &'a str,
     /// The record's classes (left out when it has none).

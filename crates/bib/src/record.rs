@@ -126,6 +126,13 @@ pub struct BibRecord {
     /// The host item of a component part (773 $t and $g: the issue, the
     /// volume, the pages), as written.
     pub host_item: Option<String>,
+    /// The uniform title that names the work (130, or 240 under the main
+    /// entry): $a with its number, part, medium, key and form subheading
+    /// (`Hobbit`, `Symphonies, no. 5, op. 67, C minor`, `Works. Selections`),
+    /// without the language ($l) or version ($s) of this expression. A
+    /// translation names its original here.
+    #[serde(default)]
+    pub uniform_title: Option<String>,
 }
 
 impl BibRecord {
@@ -421,6 +428,10 @@ impl BibRecord {
         for f in record.data_fields_any(&["246", "240", "130"]) {
             push(&mut self.alternate_titles, join_codes(f, "abnp"));
         }
+        self.uniform_title = record
+            .data_fields_any(&["130", "240"])
+            .map(|f| trim_isbd(&join_codes(f, "amnprk")).to_string())
+            .find(|t| !t.is_empty());
         for f in record.data_fields("880") {
             let linked = f.first('6').and_then(|l| l.get(..3)).unwrap_or("");
             match linked {

@@ -50,6 +50,9 @@ enum Command {
     Holdings(read::HoldingsArgs),
     /// Every cluster as one JSON line: id, title, members.
     Clusters(read::ClustersArgs),
+    /// Every work (editions, formats, volumes and translations of one
+    /// title), one JSON line each: id, title, clusters, members.
+    Works(read::ClustersArgs),
     /// Ranked interlibrary-loan lenders for a cluster and a requesting library.
     Lenders(ill::LendersArgs),
     /// Collection overlap: unique and shared titles per library, and a library × library matrix.
@@ -90,6 +93,7 @@ fn main() -> ExitCode {
         Command::Search(args) => read::search(args),
         Command::Holdings(args) => read::holdings(args),
         Command::Clusters(args) => read::clusters(args),
+        Command::Works(args) => read::works(args),
         Command::Lenders(args) => ill::lenders(args),
         Command::Overlap(args) => ill::overlap(args),
         Command::Demo(args) => demo::run(args),

@@ -188,6 +188,23 @@ pub fn holdings(args: HoldingsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `unicat works`: one JSON line per work.
+pub fn works(args: ClustersArgs) -> anyhow::Result<ExitCode> {
+    let catalog = open(&args.config)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut result = Ok(());
+    catalog.for_each_work(|w| {
+        if result.is_ok() {
+            result = serde_json::to_writer(&mut out, &w)
+                .map_err(anyhow::Error::from)
+                .and_then(|_| writeln!(out).map_err(Into::into));
+        }
+    })?;
+    result?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 #[derive(Args)]
 pub struct ClustersArgs {
     /// The network configuration.

@@ -12,7 +12,9 @@ use crate::HarvestError;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use unicat_match::{ClusterId, Clustering, KeyIndex, Manifestation};
-use unicat_store::{Changes, ClusterEntry, MemberRef, Store, StoredRecord};
+use unicat_store::{
+    Changes, ClusterEntry, MemberRef, Store, StoredRecord, WorkEntry, WorkLinkEntry,
+};
 
 /// What re-clustering changed.
 #[derive(Clone, Debug, Default)]
@@ -31,6 +33,69 @@ pub struct ClusterUpdate {
     pub placed: u64,
     /// True when every record was placed again.
     pub full: bool,
+    /// Every work, with its id (kept by overlap with the stored works).
+    pub works: Vec<(u64, WorkEntry)>,
+}
+
+/// Groups every cluster into works (see `unicat_match::works`), keeping the
+/// stored works' ids where their clusters stay together.
+fn group_works(
+    store: &Store,
+    ms: &[Manifestation],
+    built: &[unicat_match::ClusterBuild],
+    ids: &[u64],
+) -> Result<Vec<(u64, WorkEntry)>, HarvestError> {
+    use unicat_match::works::TitleSource;
+    let members: Vec<Vec<&Manifestation>> = built
+        .iter()
+        .map(|c| c.members.iter().map(|&m| &ms[m as usize]).collect())
+        .collect();
+    let grouped = unicat_match::works::group_works(&members);
+    let cluster_ids: Vec<Vec<u64>> = grouped
+        .works
+        .iter()
+        .map(|w| w.clusters.iter().map(|&c| ids[c as usize]).collect())
+        .collect();
+    let previous = store.work_of_clusters()?;
+    let work_ids = unicat_match::works::assign_work_ids(&cluster_ids, &previous);
+    let source = |s: TitleSource| match s {
+        TitleSource::Uniform => "uniform".to_string(),
+        TitleSource::Title => "title".to_string(),
+    };
+    let mut related: Vec<Vec<u64>> = vec![Vec::new(); grouped.works.len()];
+    for &(a, b) in &grouped.related {
+        related[a as usize].push(work_ids[b as usize].0);
+        related[b as usize].push(work_ids[a as usize].0);
+    }
+    Ok(grouped
+        .works
+        .iter()
+        .zip(cluster_ids)
+        .zip(related)
+        .zip(&work_ids)
+        .map(|(((w, mut clusters), related), id)| {
+            clusters.sort_unstable();
+            let links = w
+                .links
+                .iter()
+                .map(|l| WorkLinkEntry {
+                    a: ids[l.a as usize],
+                    b: ids[l.b as usize],
+                    title: l.title.clone(),
+                    from: (source(l.title_from.0), source(l.title_from.1)),
+                    name: l.name.clone(),
+                })
+                .collect();
+            (
+                id.0,
+                WorkEntry {
+                    clusters,
+                    links,
+                    related,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Every record's matching view, in a fixed order (library, record id).
@@ -202,9 +267,12 @@ pub fn recluster(
         }
     };
     let mut chosen: Vec<(u64, &unicat_match::ClusterBuild)> = Vec::new();
+    // Every cluster's id, in the order of `built`.
+    let mut ids: Vec<u64> = Vec::with_capacity(built.len());
     for cluster in &built {
         match cluster.existing {
             Some(id) => {
+                ids.push(id);
                 if !cluster.joins.is_empty() {
                     chosen.push((id, cluster));
                 } // else untouched
@@ -241,6 +309,7 @@ pub fn recluster(
                     }
                 };
                 used.insert(id);
+                ids.push(id);
                 chosen.push((id, cluster));
             }
         }
@@ -284,7 +353,11 @@ pub fn recluster(
     // of them.
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
+    let t = std::time::Instant::now();
+    let works = group_works(store, &ms, &built, &ids)?;
+    tracing::debug!(elapsed = ?t.elapsed(), works = works.len(), "works grouped");
     Ok(ClusterUpdate {
+        works,
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
         entries: upserted,
         removed,
@@ -303,6 +376,7 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
     } else {
         store.apply_clusters(&update.removed, &update.entries)?;
     }
+    store.replace_works(&update.works)?;
     tracing::debug!(elapsed = ?t.elapsed(), "clusters written");
     Ok(())
 }

@@ -9,7 +9,7 @@ use unicat_bib::{BibRecord, Isbn13, Issn, Lccn, MaterialFormat, OclcNumber};
 /// The version of [`Manifestation::from_bib`]: the record store keeps each
 /// record's view and recomputes those written under another version. Bump
 /// it whenever `from_bib`, or anything it calls, would give another result.
-pub const VIEW_VERSION: u8 = 2;
+pub const VIEW_VERSION: u8 = 3;
 
 /// The matching view of one library record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +68,14 @@ pub struct Manifestation {
     /// True when the title is generic ("Annual report", "Poems", "Editor's
     /// notes"): it says little about which manifestation this is.
     pub generic_title: bool,
+    /// The uniform title (130, 240), folded: the work the record names,
+    /// whatever its language or title page says. `None` without one, and
+    /// for a collective title (`Works`, `Works. Selections`, `Poems`),
+    /// which names a kind of compilation, not a work.
+    pub work_title: Option<String>,
+    /// True when the uniform title is collective: the record is a
+    /// compilation, and its title proper names no work either.
+    pub uniform_is_collective: bool,
 }
 
 const PUBLISHER_NOISE: &[&str] = &[
@@ -327,7 +335,22 @@ impl Manifestation {
             }
         }
         let generic_title = is_generic_title(&title, &subtitle);
+        // `Works. Selections`, `Poems. English`: a collective title is the
+        // first element, or a `Selections` anywhere.
+        let uniform_is_collective = bib.uniform_title.as_deref().is_some_and(|u| {
+            u.split(". ").enumerate().any(|(i, element)| {
+                let e = fold(element);
+                e == "selections" || (i == 0 && GENERIC_TITLES.contains(&e.as_str()))
+            })
+        });
+        let work_title = bib.uniform_title.as_deref().and_then(|u| {
+            let folded = fold(u);
+            let t = strip_leading_article(&folded);
+            (!t.is_empty() && !uniform_is_collective).then(|| t.to_string())
+        });
         Manifestation {
+            work_title,
+            uniform_is_collective,
             title,
             subtitle,
             author: bib.author_key.clone(),
@@ -505,6 +528,14 @@ const GENERIC_TITLES: &[&str] = &[
     "editors notes",
     "essays",
     "foreword",
+    "from the editor",
+    "errata",
+    "in memoriam",
+    "letters to the editor",
+    "obituaries",
+    "obituary",
+    "presidents column",
+    "presidents report",
     "index",
     "introduction",
     "letters",

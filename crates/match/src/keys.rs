@@ -505,6 +505,8 @@ mod tests {
             lccn: unicat_bib::Lccn::parse("85-12345"),
             host: None,
             generic_title: false,
+            work_title: None,
+            uniform_is_collective: false,
         };
         for names in [vec!["austen".to_string()], vec![]] {
             m.names = names;

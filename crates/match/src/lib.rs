@@ -58,6 +58,7 @@ pub mod keys;
 pub mod quality;
 pub mod similarity;
 pub mod weights;
+pub mod works;
 
 pub use cluster::{ClusterBuild, Clustering, Join, cluster_all};
 pub use decide::{Decision, compare, compatible, decide, explain, passes};

@@ -327,6 +327,8 @@ mod tests {
             lccn: None,
             host: None,
             generic_title: false,
+            work_title: None,
+            uniform_is_collective: false,
         }
     }
 

@@ -1,4 +1,5 @@
-//! The JSON API: `/api/search`, `/api/holdings`, `/api/clusters/{id}`.
+//! The JSON API: `/api/search`, `/api/holdings`, `/api/clusters/{id}`,
+//! `/api/works/{id}`.
 
 use crate::params::Params;
 use crate::{ApiError, AppState};
@@ -13,6 +14,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/search", get(search))
         .route("/api/holdings", get(holdings))
         .route("/api/clusters/{id}", get(cluster))
+        .route("/api/works/{id}", get(work))
         .route("/api/lenders", get(lenders))
         .route("/api/overlap", get(overlap))
         .route("/api/overlap.csv", get(overlap_csv))
@@ -80,6 +82,16 @@ async fn cluster(
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
     let body = state.blocking(move |c| json(&c.cluster(&id)?)).await?;
+    Ok(json_response(body))
+}
+
+/// A work: every edition, format, volume and translation with its
+/// holdings, and the evidence that groups them.
+async fn work(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    let body = state.blocking(move |c| json(&c.work(&id)?)).await?;
     Ok(json_response(body))
 }
 

@@ -27,12 +27,13 @@ use std::cell::RefCell;
 use unicat_bib::{BibRecord, Item};
 use unicat_match::Manifestation;
 
-/// The layout byte of this version. Layout 2 (before the description
-/// gained the carrier, the 008 dates, 019 and 773) is still read for its
-/// MARC, so that a store written by an earlier version is upgraded from the
-/// MARC it kept (see [`StoredRecord::is_current`]), never by re-reading the
-/// libraries' sources.
-pub const LAYOUT: u8 = 3;
+/// The layout byte of this version. Layouts 2 (before the description
+/// gained the carrier, the 008 dates, 019 and 773) and 3 (before the
+/// uniform title) are still read for their MARC, so that a store written by
+/// an earlier version is upgraded from the MARC it kept (see
+/// [`StoredRecord::is_current`]), never by re-reading the libraries'
+/// sources.
+pub const LAYOUT: u8 = 4;
 /// The oldest layout whose MARC this version can still read.
 const OLDEST_LAYOUT: u8 = 2;
 /// hash + layout + view version.

@@ -23,12 +23,14 @@ mod encoded;
 mod error;
 mod session;
 mod state;
+mod works;
 
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use session::{Changes, HarvestMode, HarvestSession};
 pub use state::HarvestState;
+pub use works::{WorkEntry, WorkLinkEntry};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 use std::cell::RefCell;

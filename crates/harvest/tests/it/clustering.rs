@@ -16,6 +16,10 @@ fn truth() -> HashMap<(String, String), String> {
 }
 
 fn truth_of(path: &Path) -> HashMap<(String, String), String> {
+    truth_field(path, "manifestation")
+}
+
+fn truth_field(path: &Path, field: &str) -> HashMap<(String, String), String> {
     let text = std::fs::read_to_string(path).unwrap();
     text.lines()
         .map(|l| {
@@ -25,9 +29,18 @@ fn truth_of(path: &Path) -> HashMap<(String, String), String> {
                     v["library"].as_str().unwrap().to_string(),
                     v["record_id"].as_str().unwrap().to_string(),
                 ),
-                v["manifestation"].as_str().unwrap().to_string(),
+                v[field].as_str().unwrap().to_string(),
             )
         })
+        .collect()
+}
+
+/// Each record's work id, through its cluster.
+fn work_assignments(store: &Store) -> HashMap<(String, String), u64> {
+    let work_of = store.work_of_clusters().unwrap();
+    assignments(store)
+        .into_iter()
+        .map(|(r, c)| (r, work_of[&c]))
         .collect()
 }
 
@@ -235,6 +248,40 @@ fn precision_and_recall_on_a_network_made_outside_the_project() {
     );
     assert!(q.precision() >= 0.995, "precision {:.4}", q.precision());
     assert!(recall >= 0.97, "recall {recall:.4}");
+    // Works. The truth's works are a base record and the siblings made
+    // from it; editions, translations or volumes of one work that came from
+    // two base records (two Candides, Rituelen and its translation) are
+    // two works there, one here: the false pairs are those (`bench cluster
+    // --truth` with BENCH_SHOW_WORKS lists them).
+    let works = truth_field(&src.join("truth.jsonl"), "work");
+    let w = unicat_match::quality::pairwise(&work_assignments(&store), &works);
+    println!(
+        "labelled-network-b works: precision {:.4}, recall {:.4}",
+        w.precision(),
+        w.recall()
+    );
+    assert!(w.precision() >= 0.97, "work precision {:.4}", w.precision());
+    assert!(w.recall() >= 0.95, "work recall {:.4}", w.recall());
+}
+
+/// Work ids stay as they are when the network is harvested again whole.
+#[test]
+fn work_ids_survive_a_full_reharvest() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = root().join("fixtures/data/labelled-network-b");
+    let config = network_copy(&src, dir.path());
+    let (store, _) = harvest_all(&config);
+    let before = work_assignments(&store);
+    let works_before = store.work_of_clusters().unwrap().len();
+    assert!(works_before > 0);
+    // Clusters made by earlier rules: everything is placed again.
+    store
+        .set_match_rules(unicat_match::VIEW_VERSION.wrapping_sub(1))
+        .unwrap();
+    drop(store);
+    let (store, published) = harvest_all(&config);
+    assert!(published.expect("re-clustered").clusters.full);
+    assert_eq!(work_assignments(&store), before, "same works, same ids");
 }
 
 /// A store whose clusters were made under other matching rules is

@@ -360,3 +360,60 @@ async fn oversized_requests_are_refused() {
     let (s, _) = get_json(&format!("/api/search?q={}", "a".repeat(9000))).await;
     assert_eq!(s, StatusCode::URI_TOO_LONG);
 }
+
+#[tokio::test]
+async fn the_hobbit_in_every_format_is_one_work_and_the_film_a_related_one() {
+    let catalog = crate::demo().catalog.clone();
+    let mut hobbit = Vec::new();
+    catalog
+        .for_each_work(|w| {
+            if w.title.to_lowercase().starts_with("the hobbit") {
+                hobbit.push(w);
+            }
+        })
+        .unwrap();
+    // Tolkien's book, large print, e-book, audiobooks and e-audiobook: one
+    // work; Peter Jackson's film: another.
+    let tolkien = hobbit
+        .iter()
+        .max_by_key(|w| w.clusters.len())
+        .expect("a hobbit work");
+    assert!(tolkien.clusters.len() >= 5, "{hobbit:?}");
+    let router = unicat_server::router(unicat_server::AppState::new(catalog.clone()));
+    let (status, _, body) = get(router.clone(), &format!("/api/works/{}", tolkien.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    let work: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let formats: std::collections::BTreeSet<&str> = work["manifestations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["format"].as_str().unwrap())
+        .collect();
+    for f in ["book", "large-print", "ebook", "audiobook"] {
+        assert!(formats.contains(f), "{f} missing from {formats:?}");
+    }
+    assert!(
+        !formats.contains("video"),
+        "the film is not the novel's work"
+    );
+    assert!(work["libraries"].as_u64().unwrap() >= 4);
+    // Every manifestation but the first joined with evidence: a shared
+    // title and a name.
+    let evidence = work["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), tolkien.clusters.len() - 1);
+    assert!(evidence.iter().all(|l| l["name"] == "tolkien"));
+    // The film is a work of its own, related to the novel.
+    let related = work["related"].as_array().unwrap();
+    assert_eq!(related.len(), 1, "{work}");
+    let (status, _, body) = get(
+        router.clone(),
+        &format!("/api/works/{}", related[0].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let film: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(film["manifestations"][0]["format"], "video");
+    // An unknown work is a 404 with a message.
+    let (status, _, _) = get(router, "/api/works/0000000000").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
