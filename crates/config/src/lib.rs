@@ -183,8 +183,10 @@ pub struct Library {
     pub location: Option<(f64, f64)>,
     /// Whether it lends through interlibrary loan.
     pub lending: bool,
-    /// Where its records come from.
-    pub source: Source,
+    /// Where its records come from: one source, or several
+    /// (`[[library.source]]`: bibliographic records in one export, holdings
+    /// records in another), read together as the library's catalogue.
+    pub sources: Vec<Source>,
     /// Where its holdings are in its records.
     pub holdings: HoldingsMapping,
     /// Where its own record id is: the configured field, or by default 001

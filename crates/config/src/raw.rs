@@ -254,14 +254,37 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Network, ConfigError> {
             ],
             None => vec![IdField::default()],
         };
-        let source = source(&raw.source, &base, |key, msg| err(lib, Some(key), msg))?;
+        let sources = match &raw.source {
+            toml::Value::Array(list) => {
+                if list.is_empty() {
+                    return Err(err(
+                        lib,
+                        Some("source"),
+                        "give at least one [[library.source]]".into(),
+                    ));
+                }
+                let mut sources = Vec::with_capacity(list.len());
+                for value in list {
+                    sources.push(source(value, &base, |key, msg| err(lib, Some(key), msg))?);
+                }
+                if sources.len() > 1 && sources.iter().any(|s| matches!(s, Source::OaiPmh { .. })) {
+                    return Err(err(
+                        lib,
+                        Some("source.kind"),
+                        "an OAI-PMH repository is harvested incrementally and must be the library's only source; several sources must be files or HTTP exports".into(),
+                    ));
+                }
+                sources
+            }
+            other => vec![source(other, &base, |key, msg| err(lib, Some(key), msg))?],
+        };
         libraries.push(Library {
             id,
             name: raw.name.trim().to_string(),
             opac_url: raw.opac_url,
             location,
             lending: raw.lending.unwrap_or(true),
-            source,
+            sources,
             holdings,
             id_fields,
         });

@@ -22,6 +22,7 @@ mod error;
 mod file;
 mod http;
 mod library;
+mod links;
 mod oai;
 mod observer;
 mod process;

@@ -4,6 +4,7 @@
 //! replaced by garbage after a good harvest.
 
 mod clustering;
+mod holdings;
 mod peers;
 
 pub use peers::root;
