@@ -30,6 +30,7 @@
 
 mod date;
 pub mod fold;
+pub mod folio;
 mod format;
 pub mod holdings;
 mod identifiers;

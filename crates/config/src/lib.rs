@@ -73,6 +73,14 @@ pub enum Source {
         /// The format, or None to detect it from each file's content.
         format: Option<Format>,
     },
+    /// FOLIO inventory JSON (`format = "folio"`): instances with their
+    /// holdings and items, from a file, every file in a folder, or a glob.
+    Folio {
+        /// The path as resolved.
+        path: PathBuf,
+        /// Whether `path` is a single file, a folder or a glob pattern.
+        kind: FileKind,
+    },
     /// One export file fetched over HTTP(S); gzip allowed.
     Http {
         /// The URL.

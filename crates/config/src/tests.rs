@@ -192,3 +192,34 @@ format = "iso2709"
     let e = error_of(&text.replace("path = \"exports/b.mrc\"", "path = \"exports/c.mrc\""));
     assert!(e.contains("key \"source.path\": no such file"), "{e}");
 }
+
+#[test]
+fn folio_sources() {
+    let text = r#"
+[[library]]
+id = "fol"
+name = "A FOLIO library"
+[library.source]
+kind = "file"
+path = "exports"
+format = "folio"
+"#;
+    let n = Dir::new().parse(text).unwrap();
+    assert!(matches!(
+        &n.libraries[0].sources[0],
+        Source::Folio {
+            kind: FileKind::Folder,
+            ..
+        }
+    ));
+    let e = error_of(&text.replace(
+        "kind = \"file\"\npath = \"exports\"",
+        "kind = \"http\"\nurl = \"https://folio.example/x.json\"",
+    ));
+    assert!(e.contains("key \"source.format\": FOLIO"), "{e}");
+    let e = error_of(&text.replace("\"folio\"", "\"folio-ish\""));
+    assert!(
+        e.contains("not a format (marcxml, iso2709, marc-json, folio)"),
+        "{e}"
+    );
+}

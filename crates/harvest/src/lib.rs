@@ -20,6 +20,7 @@
 
 mod error;
 mod file;
+mod folio;
 mod http;
 mod library;
 mod links;

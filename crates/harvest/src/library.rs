@@ -94,6 +94,14 @@ fn run(
         });
     };
     match source {
+        Source::Folio { path, kind } => {
+            let files = file::list(path, *kind)?;
+            let session = read_export(store, library, report, |library, session, report| {
+                crate::folio::harvest_files(&files, library, session, report, observer)
+            })?;
+            refuse_empty(report, had_records, &path.display().to_string())?;
+            commit(store, library, session, state, report, false)
+        }
         Source::File { path, kind, format } => {
             let files = file::list(path, *kind)?;
             let session = read_export(store, library, report, |library, session, report| {
@@ -282,7 +290,8 @@ fn harvest_sources(
 ) -> Result<(), HarvestError> {
     let id = library.id.as_str();
     let mut fetcher = Fetcher::new(client, &network.harvest, handle, observer, id);
-    let mut inputs: Vec<(Vec<std::path::PathBuf>, Option<unicat_marc::Format>)> = Vec::new();
+    // (files, format, FOLIO JSON?)
+    let mut inputs: Vec<(Vec<std::path::PathBuf>, Option<unicat_marc::Format>, bool)> = Vec::new();
     let mut downloads = Vec::new();
     let mut names = Vec::new();
     let result = (|| -> Result<(), HarvestError> {
@@ -290,7 +299,11 @@ fn harvest_sources(
             match source {
                 Source::File { path, kind, format } => {
                     names.push(path.display().to_string());
-                    inputs.push((file::list(path, *kind)?, *format));
+                    inputs.push((file::list(path, *kind)?, *format, false));
+                }
+                Source::Folio { path, kind } => {
+                    names.push(path.display().to_string());
+                    inputs.push((file::list(path, *kind)?, None, true));
                 }
                 Source::Http { url, format } => {
                     names.push(url.clone());
@@ -304,7 +317,7 @@ fn harvest_sources(
                     let progress = |b: u64| observer.progress(id, 0, b);
                     let (_, _, bytes) = fetcher.download(url, &[], &tmp, &progress)?;
                     report.bytes += bytes;
-                    inputs.push((vec![tmp], *format));
+                    inputs.push((vec![tmp], *format, false));
                 }
                 Source::OaiPmh { url, .. } => {
                     return Err(HarvestError::Oai {
@@ -320,8 +333,12 @@ fn harvest_sources(
     report.requests = fetcher.requests;
     let read = result.and_then(|()| {
         read_export(store, library, report, |library, session, report| {
-            for (files, format) in &inputs {
-                file::harvest_files(files, *format, library, session, report, observer)?;
+            for (files, format, folio) in &inputs {
+                if *folio {
+                    crate::folio::harvest_files(files, library, session, report, observer)?;
+                } else {
+                    file::harvest_files(files, *format, library, session, report, observer)?;
+                }
             }
             Ok(())
         })

@@ -4,6 +4,7 @@
 //! replaced by garbage after a good harvest.
 
 mod clustering;
+mod folio;
 mod holdings;
 mod peers;
 
