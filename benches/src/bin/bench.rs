@@ -318,18 +318,22 @@ fn mfhd(corpus: &Path, out: &Path, records: usize, runs: usize) -> anyhow::Resul
             t.elapsed().as_secs_f64()
         );
     }
-    let mut rates = Vec::new();
-    for (name, file) in [("bibs", &bibs_path), ("mfhd", &mfhd_path)] {
-        let dir = out.join(name);
+    // The two exports are harvested in turns, so that the machine's drift
+    // (other work on it) weighs on both alike; the best rate of each is kept.
+    let exports = [("bibs", &bibs_path), ("mfhd", &mfhd_path)];
+    for (name, file) in exports {
         std::fs::write(
-            dir.join("network.toml"),
+            out.join(name).join("network.toml"),
             format!(
                 "index_dir = \"index\"\n[[library]]\nid = \"{name}\"\nname = \"{name}\"\n[library.source]\nkind = \"file\"\npath = \"{}\"\nformat = \"iso2709\"\n",
                 file.file_name().expect("a file").to_string_lossy()
             ),
         )?;
-        let mut best: Option<unicat_harvest::LibraryReport> = None;
-        for _ in 0..runs.max(1) {
+    }
+    let mut rates = [0f64; 2];
+    for _ in 0..runs.max(1) {
+        for (k, (name, _)) in exports.iter().enumerate() {
+            let dir = out.join(name);
             let _ = std::fs::remove_dir_all(dir.join("index"));
             let network = Arc::new(unicat_config::Network::load(&dir.join("network.toml"))?);
             let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
@@ -352,11 +356,8 @@ fn mfhd(corpus: &Path, out: &Path, records: usize, runs: usize) -> anyhow::Resul
                 lib.elapsed.as_secs_f64(),
                 lib.rate()
             );
-            if best.as_ref().is_none_or(|b| lib.rate() > b.rate()) {
-                best = Some(lib);
-            }
+            rates[k] = rates[k].max(lib.rate());
         }
-        rates.push(best.context("a run")?.rate());
     }
     println!(
         "bibs with one MFHD each harvest at {:.0}% of the bib-only rate ({:.0} vs {:.0} bibs/s)",
