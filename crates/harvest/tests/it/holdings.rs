@@ -220,3 +220,46 @@ fn changed_holdings_alone_change_the_holdings_alone() {
         unicat_bib::CoverageVerdict::Held
     );
 }
+
+#[test]
+fn a_holdings_record_naming_its_bib_by_001_is_relinked() {
+    // The library identifies its records by 901 $a; one holdings record
+    // names its bib ("Circulation research", 901 $a a814607) by the bib's
+    // 001, 21061, as MARC 21's 004 does.
+    let dir = tempfile::tempdir().unwrap();
+    let mfhd = dir.path().join("mfhd.xml");
+    let text = std::fs::read_to_string(fixture("evergreen/serials_mfhd.xml")).unwrap();
+    let text = text.replacen(
+        "<controlfield tag=\"001\">a814607</controlfield>\n    <controlfield tag=\"001\">44368</controlfield>",
+        "<controlfield tag=\"001\">44368</controlfield>\n    <controlfield tag=\"004\">21061</controlfield>",
+        1,
+    );
+    assert!(text.contains("<controlfield tag=\"004\">21061</controlfield>"));
+    std::fs::write(&mfhd, text).unwrap();
+    let config = write_config(
+        dir.path(),
+        &two_sources(
+            "eg",
+            &fixture("evergreen/serials_marc21.xml"),
+            &mfhd,
+            "id_field = \"901$a\"",
+        ),
+    );
+    let (report, _, docs) = publish(&config);
+    let r = &report.libraries[0];
+    assert_eq!(
+        (r.holdings_read, r.holdings_attached),
+        (7, 7),
+        "{:?}",
+        r.orphans
+    );
+    let circ = docs
+        .iter()
+        .find(|d| d.title.starts_with("Circulation research"))
+        .unwrap();
+    assert_eq!(circ.holdings[0].record_id, "a814607");
+    assert_eq!(
+        circ.holdings[0].location.as_deref(),
+        Some("HRSRH — HRSRHL-PER")
+    );
+}
