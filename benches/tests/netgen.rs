@@ -119,7 +119,7 @@ fn load(dir: &Path) -> Network {
             path,
             format: Some(format),
             ..
-        } = &configured.source
+        } = &configured.sources[0]
         else {
             panic!("{id}: a file source with a format");
         };

@@ -30,13 +30,19 @@
 
 mod date;
 pub mod fold;
+pub mod folio;
 mod format;
 pub mod holdings;
 mod identifiers;
+mod kind;
 mod record;
 
 pub use date::{copyright_year_from_008, year_from_008, year_in, years_in};
 pub use format::{MaterialFormat, detect as detect_format, is_online};
-pub use holdings::{Availability, HoldingsMapping, HoldingsSummary, Item, summarize};
+pub use holdings::{
+    Availability, Coverage, CoverageVerdict, HoldingsMapping, HoldingsRecord, HoldingsStatement,
+    HoldingsSummary, Item, StatementKind, summarize,
+};
 pub use identifiers::{Isbn13, Issn, Lccn, OclcNumber};
+pub use kind::RecordKind;
 pub use record::{BibRecord, Extent, IsbnEntry, parse_extent};

@@ -11,10 +11,11 @@
 //! rotation advanced by every call, so that one library does not carry the
 //! whole network's load.
 
+use crate::serials::{Issue, verdict};
 use crate::{Catalog, CatalogError, ClusterDoc, ErrorCode};
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
-use unicat_bib::Availability;
+use unicat_bib::{Availability, CoverageVerdict};
 
 /// The most lenders suggested (a typical ILL lender string).
 pub const MAX_LENDERS: usize = 5;
@@ -40,6 +41,13 @@ pub struct LenderSuggestion {
     pub url: Option<String>,
     /// Why it is where it is, in words.
     pub reason: String,
+    /// For a serial asked with a year or a volume: `held` or `unknown`
+    /// (libraries whose coverage leaves the issue out are not suggested).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageVerdict>,
+    /// The library's summary holdings, verbatim.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub summary_holdings: Vec<String>,
 }
 
 /// `/api/lenders`.
@@ -57,6 +65,9 @@ pub struct LendersResponse {
     pub openurl: String,
     /// Why some holders were left out.
     pub excluded: Vec<String>,
+    /// The issue asked (year, volume), for a serial.
+    #[serde(skip_serializing_if = "Issue::is_empty")]
+    pub issue: Issue,
 }
 
 /// Great-circle distance in km.
@@ -166,6 +177,19 @@ impl Rotation {
 impl Catalog {
     /// Suggests lenders for a cluster to a requesting library.
     pub fn lenders(&self, cluster: &str, requester: &str) -> Result<LendersResponse, CatalogError> {
+        self.lenders_for(cluster, requester, Issue::default())
+    }
+
+    /// Suggests lenders for an issue of a serial (a year, a volume): the
+    /// libraries whose summary holdings include it first, then those whose
+    /// coverage cannot be told; those whose coverage leaves it out are not
+    /// suggested.
+    pub fn lenders_for(
+        &self,
+        cluster: &str,
+        requester: &str,
+        issue: Issue,
+    ) -> Result<LendersResponse, CatalogError> {
         let requester = requester.trim().to_lowercase();
         let Some(req_lib) = self.network.library(&requester) else {
             return Err(CatalogError::new(
@@ -194,6 +218,24 @@ impl Catalog {
                 }
                 continue;
             }
+            let covers = verdict(h, issue);
+            if covers == CoverageVerdict::NotHeld {
+                let statement = h
+                    .summary_holdings
+                    .iter()
+                    .map(|s| s.statement.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let line = format!(
+                    "{}: its holdings ({statement}) do not include {}",
+                    lib.name,
+                    issue.describe()
+                );
+                if !excluded.contains(&line) {
+                    excluded.push(line);
+                }
+                continue;
+            }
             let availability = h.availability();
             let distance_km = match (req_lib.location, lib.location) {
                 (Some(a), Some(b)) => Some((haversine_km(a, b) * 10.0).round() / 10.0),
@@ -215,11 +257,20 @@ impl Catalog {
                 call_number: h.call_number.clone(),
                 url: h.url.clone(),
                 reason: String::new(),
+                coverage: (!issue.is_empty()).then_some(covers),
+                summary_holdings: h
+                    .summary_holdings
+                    .iter()
+                    .map(|s| s.statement.clone())
+                    .collect(),
             };
             match best.iter_mut().find(|b| b.library == candidate.library) {
                 Some(existing) => {
-                    let old = rank(Holding::status_of(&existing.status));
-                    if rank(availability) < old {
+                    let old = (
+                        existing.coverage,
+                        rank(Holding::status_of(&existing.status)),
+                    );
+                    if (candidate.coverage, rank(availability)) < old {
                         *existing = candidate;
                     }
                 }
@@ -240,6 +291,7 @@ impl Catalog {
         // lenders are grouped for the rotation.
         let key = |b: &LenderSuggestion| {
             (
+                b.coverage,
                 rank(Holding::status_of(&b.status)),
                 b.distance_km.map(|d| d.round() as i64).unwrap_or(i64::MAX),
             )
@@ -258,14 +310,31 @@ impl Catalog {
         }
         best.truncate(MAX_LENDERS);
         for b in best.iter_mut() {
-            let mut why = match b.status.as_str() {
+            let mut why = match b.coverage {
+                Some(CoverageVerdict::Held) => format!(
+                    "holds {} ({}); ",
+                    issue.describe(),
+                    b.summary_holdings.join("; ")
+                ),
+                Some(_) if b.summary_holdings.is_empty() => format!(
+                    "gives no summary holdings: ask whether it holds {}; ",
+                    issue.describe()
+                ),
+                Some(_) => format!(
+                    "its holdings ({}) cannot be read: ask whether it holds {}; ",
+                    b.summary_holdings.join("; "),
+                    issue.describe()
+                ),
+                None => String::new(),
+            };
+            why.push_str(&match b.status.as_str() {
                 "available" => match b.available {
                     Some(n) => format!("{n} {} available", if n == 1 { "copy" } else { "copies" }),
                     None => "a copy is available".to_string(),
                 },
                 "checked_out" => "every copy is checked out: the request may wait".to_string(),
                 _ => "the library does not report availability".to_string(),
-            };
+            });
             match b.distance_km {
                 Some(d) => why.push_str(&format!("; {d:.0} km from {}", req_lib.name)),
                 None => why.push_str("; distance unknown"),
@@ -284,6 +353,7 @@ impl Catalog {
             }
         }
         Ok(LendersResponse {
+            issue,
             openurl: openurl(&doc),
             id: doc.id,
             title: doc.title,

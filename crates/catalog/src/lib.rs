@@ -13,6 +13,7 @@ mod error;
 pub mod lenders;
 pub mod overlap;
 pub mod query;
+pub mod serials;
 pub mod works;
 
 pub use error::{CatalogError, ErrorCode};

@@ -138,6 +138,30 @@ pub fn print_report(report: &NetworkReport, index_dir: &std::path::Path) {
         for note in &l.notes {
             println!("\n{}: {note}", l.library);
         }
+        for line in l.ignored_lines() {
+            println!("\n{}: {line}", l.library);
+        }
+        if l.holdings_read > 0 {
+            println!(
+                "\n{}: {} holdings record(s), {} attached to their bibliographic record",
+                l.library, l.holdings_read, l.holdings_attached
+            );
+        }
+        if !l.orphans.is_empty() {
+            println!(
+                "\n{}: {} holdings record(s) whose bibliographic record was not exported (kept; see the report){}:",
+                l.library,
+                l.orphans.len(),
+                if l.orphans.len() > 10 {
+                    ", the first ones"
+                } else {
+                    ""
+                }
+            );
+            for o in l.orphans.iter().take(10) {
+                println!("  {o}");
+            }
+        }
         if !l.changes.duplicates.is_empty() {
             println!(
                 "\n{}: {} record id(s) repeated in the export, the last record of each kept (see the report)",

@@ -73,6 +73,14 @@ pub enum Source {
         /// The format, or None to detect it from each file's content.
         format: Option<Format>,
     },
+    /// FOLIO inventory JSON (`format = "folio"`): instances with their
+    /// holdings and items, from a file, every file in a folder, or a glob.
+    Folio {
+        /// The path as resolved.
+        path: PathBuf,
+        /// Whether `path` is a single file, a folder or a glob pattern.
+        kind: FileKind,
+    },
     /// One export file fetched over HTTP(S); gzip allowed.
     Http {
         /// The URL.
@@ -183,8 +191,10 @@ pub struct Library {
     pub location: Option<(f64, f64)>,
     /// Whether it lends through interlibrary loan.
     pub lending: bool,
-    /// Where its records come from.
-    pub source: Source,
+    /// Where its records come from: one source, or several
+    /// (`[[library.source]]`: bibliographic records in one export, holdings
+    /// records in another), read together as the library's catalogue.
+    pub sources: Vec<Source>,
     /// Where its holdings are in its records.
     pub holdings: HoldingsMapping,
     /// Where its own record id is: the configured field, or by default 001

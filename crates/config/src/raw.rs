@@ -254,14 +254,37 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Network, ConfigError> {
             ],
             None => vec![IdField::default()],
         };
-        let source = source(&raw.source, &base, |key, msg| err(lib, Some(key), msg))?;
+        let sources = match &raw.source {
+            toml::Value::Array(list) => {
+                if list.is_empty() {
+                    return Err(err(
+                        lib,
+                        Some("source"),
+                        "give at least one [[library.source]]".into(),
+                    ));
+                }
+                let mut sources = Vec::with_capacity(list.len());
+                for value in list {
+                    sources.push(source(value, &base, |key, msg| err(lib, Some(key), msg))?);
+                }
+                if sources.len() > 1 && sources.iter().any(|s| matches!(s, Source::OaiPmh { .. })) {
+                    return Err(err(
+                        lib,
+                        Some("source.kind"),
+                        "an OAI-PMH repository is harvested incrementally and must be the library's only source; several sources must be files or HTTP exports".into(),
+                    ));
+                }
+                sources
+            }
+            other => vec![source(other, &base, |key, msg| err(lib, Some(key), msg))?],
+        };
         libraries.push(Library {
             id,
             name: raw.name.trim().to_string(),
             opac_url: raw.opac_url,
             location,
             lending: raw.lending.unwrap_or(true),
-            source,
+            sources,
             holdings,
             id_fields,
         });
@@ -284,15 +307,26 @@ fn source(
         .clone()
         .try_into()
         .map_err(|e| err("source", serde_message(&e)))?;
+    let folio = raw
+        .format
+        .as_deref()
+        .is_some_and(|f| f.trim().eq_ignore_ascii_case("folio"));
     let format = match &raw.format {
         None => None,
+        Some(_) if folio => None,
         Some(f) => Some(Format::from_name(f).ok_or_else(|| {
             err(
                 "source.format",
-                format!("{f:?} is not a format (marcxml, iso2709, marc-json)"),
+                format!("{f:?} is not a format (marcxml, iso2709, marc-json, folio)"),
             )
         })?),
     };
+    if folio && raw.kind != "file" {
+        return Err(err(
+            "source.format",
+            "FOLIO inventory JSON is read from files (kind = \"file\")".into(),
+        ));
+    }
     let url = |kind: &str| -> Result<String, ConfigError> {
         let u = raw
             .url
@@ -323,23 +357,11 @@ fn source(
                 if matches.filter_map(Result::ok).next().is_none() {
                     return Err(err("source.path", format!("no file matches {text}")));
                 }
-                Ok(Source::File {
-                    path: full,
-                    kind: FileKind::Glob,
-                    format,
-                })
+                Ok(file_source(full, FileKind::Glob, format, folio))
             } else if full.is_dir() {
-                Ok(Source::File {
-                    path: full,
-                    kind: FileKind::Folder,
-                    format,
-                })
+                Ok(file_source(full, FileKind::Folder, format, folio))
             } else if full.is_file() {
-                Ok(Source::File {
-                    path: full,
-                    kind: FileKind::File,
-                    format,
-                })
+                Ok(file_source(full, FileKind::File, format, folio))
             } else {
                 Err(err(
                     "source.path",
@@ -369,5 +391,13 @@ fn source(
             "source.kind",
             format!("{other:?} is not a source kind (file, http, oai-pmh)"),
         )),
+    }
+}
+
+fn file_source(path: PathBuf, kind: FileKind, format: Option<Format>, folio: bool) -> Source {
+    if folio {
+        Source::Folio { path, kind }
+    } else {
+        Source::File { path, kind, format }
     }
 }

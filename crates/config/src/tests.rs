@@ -67,7 +67,7 @@ fn a_good_network() {
         Some("https://catalog.ccpl.example/record/a%20b%2F1")
     );
     assert!(matches!(
-        &ccpl.source,
+        &ccpl.sources[0],
         Source::File {
             kind: FileKind::File,
             format: Some(Format::MarcXml),
@@ -85,11 +85,11 @@ fn a_good_network() {
     );
     assert_eq!(ccpl.id_fields, vec![IdField::default()]);
     assert!(
-        matches!(&evg.source, Source::OaiPmh { metadata_prefix, set: Some(s), .. } if metadata_prefix == "marc21" && s == "books")
+        matches!(&evg.sources[0], Source::OaiPmh { metadata_prefix, set: Some(s), .. } if metadata_prefix == "marc21" && s == "books")
     );
     assert!(matches!(&evg.holdings, HoldingsMapping::Custom(c) if c.tag == "924"));
     assert!(matches!(
-        &n.libraries[2].source,
+        &n.libraries[2].sources[0],
         Source::File {
             kind: FileKind::Glob,
             ..
@@ -157,4 +157,69 @@ fn id_fields() {
     assert!(IdField::parse("999").is_err());
     assert!(IdField::parse("001$a").is_err());
     assert!(IdField::parse("1").is_err());
+}
+
+#[test]
+fn a_library_may_have_several_sources() {
+    let text = r#"
+[[library]]
+id = "split"
+name = "Bibs and holdings apart"
+[[library.source]]
+kind = "file"
+path = "exports/a.mrc"
+[[library.source]]
+kind = "file"
+path = "exports/b.mrc"
+format = "iso2709"
+"#;
+    let n = Dir::new().parse(text).unwrap();
+    assert_eq!(n.libraries[0].sources.len(), 2);
+    assert!(matches!(
+        &n.libraries[0].sources[1],
+        Source::File {
+            format: Some(Format::Iso2709),
+            ..
+        }
+    ));
+    let e = error_of(&format!(
+        "{text}[[library.source]]\nkind = \"oai-pmh\"\nurl = \"https://x.example/oai\"\n"
+    ));
+    assert!(
+        e.contains("library \"split\": key \"source.kind\": an OAI-PMH repository"),
+        "{e}"
+    );
+    let e = error_of(&text.replace("path = \"exports/b.mrc\"", "path = \"exports/c.mrc\""));
+    assert!(e.contains("key \"source.path\": no such file"), "{e}");
+}
+
+#[test]
+fn folio_sources() {
+    let text = r#"
+[[library]]
+id = "fol"
+name = "A FOLIO library"
+[library.source]
+kind = "file"
+path = "exports"
+format = "folio"
+"#;
+    let n = Dir::new().parse(text).unwrap();
+    assert!(matches!(
+        &n.libraries[0].sources[0],
+        Source::Folio {
+            kind: FileKind::Folder,
+            ..
+        }
+    ));
+    let e = error_of(&text.replace(
+        "kind = \"file\"\npath = \"exports\"",
+        "kind = \"http\"\nurl = \"https://folio.example/x.json\"",
+    ));
+    assert!(e.contains("key \"source.format\": FOLIO"), "{e}");
+    let e = error_of(&text.replace("\"folio\"", "\"folio-ish\""));
+    assert!(
+        e.contains("not a format (marcxml, iso2709, marc-json, folio)"),
+        "{e}"
+    );
 }

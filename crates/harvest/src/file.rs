@@ -185,7 +185,7 @@ pub(crate) fn read_stream<R: BufRead + Send>(
         let writer = scope.spawn(move || -> Result<(), HarvestError> {
             for batch in rx {
                 for ready in batch {
-                    session.put(ready.id, ready.encoded)?;
+                    ready.stage(session)?;
                 }
             }
             Ok(())
@@ -205,8 +205,7 @@ pub(crate) fn read_stream<R: BufRead + Send>(
                 for result in process_batch(&batch, format, library, source) {
                     match result {
                         Ok(mut r) => {
-                            report.read += 1;
-                            report.warned(std::mem::take(&mut r.warnings));
+                            r.account(report);
                             ready.push(r);
                         }
                         Err(problem) => report.problem(problem),

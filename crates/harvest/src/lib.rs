@@ -20,8 +20,10 @@
 
 mod error;
 mod file;
+mod folio;
 mod http;
 mod library;
+mod links;
 mod oai;
 mod observer;
 mod process;

@@ -74,14 +74,41 @@ fn run(
         last_attempt: Some(now()),
         ..previous.clone()
     };
-    match &library.source {
+    if library.sources.len() > 1 {
+        return harvest_sources(
+            network,
+            store,
+            library,
+            client,
+            handle,
+            observer,
+            report,
+            had_records,
+            state,
+        );
+    }
+    let Some(source) = library.sources.first() else {
+        return Err(HarvestError::File {
+            path: id.to_string(),
+            reason: "the library has no source".into(),
+        });
+    };
+    match source {
+        Source::Folio { path, kind } => {
+            let files = file::list(path, *kind)?;
+            let session = read_export(store, library, report, |library, session, report| {
+                crate::folio::harvest_files(&files, library, session, report, observer)
+            })?;
+            refuse_empty(report, had_records, &path.display().to_string())?;
+            commit(store, library, session, state, report, false)
+        }
         Source::File { path, kind, format } => {
             let files = file::list(path, *kind)?;
             let session = read_export(store, library, report, |library, session, report| {
                 file::harvest_files(&files, *format, library, session, report, observer)
             })?;
             refuse_empty(report, had_records, &path.display().to_string())?;
-            commit(session, state, report)
+            commit(store, library, session, state, report, false)
         }
         Source::Http { url, format } => {
             let mut fetcher = Fetcher::new(client, &network.harvest, handle, observer, id);
@@ -144,7 +171,7 @@ fn run(
             let _ = std::fs::remove_file(&tmp);
             let session = result?;
             refuse_empty(report, had_records, url)?;
-            commit(session, state, report)
+            commit(store, library, session, state, report, false)
         }
         Source::OaiPmh {
             url,
@@ -226,7 +253,7 @@ fn harvest_oai(
                 if !incremental {
                     refuse_empty(report, had_records, url)?;
                 }
-                return commit(session, state.clone(), report);
+                return commit(store, library, session, state.clone(), report, incremental);
             }
             Err(None) if !restarted => {
                 restarted = true;
@@ -243,6 +270,85 @@ fn harvest_oai(
             Err(Some(e)) => return Err(e),
         }
     }
+}
+
+/// A library with several sources (bibliographic records in one export,
+/// holdings records in another): every source is read into one session,
+/// as one catalogue; HTTP exports are fetched in full each time (one
+/// checkpoint cannot say which of them changed).
+#[allow(clippy::too_many_arguments)]
+fn harvest_sources(
+    network: &Network,
+    store: &Store,
+    library: &Library,
+    client: &reqwest::Client,
+    handle: &Handle,
+    observer: &dyn Observer,
+    report: &mut LibraryReport,
+    had_records: bool,
+    state: HarvestState,
+) -> Result<(), HarvestError> {
+    let id = library.id.as_str();
+    let mut fetcher = Fetcher::new(client, &network.harvest, handle, observer, id);
+    // (files, format, FOLIO JSON?)
+    let mut inputs: Vec<(Vec<std::path::PathBuf>, Option<unicat_marc::Format>, bool)> = Vec::new();
+    let mut downloads = Vec::new();
+    let mut names = Vec::new();
+    let result = (|| -> Result<(), HarvestError> {
+        for (n, source) in library.sources.iter().enumerate() {
+            match source {
+                Source::File { path, kind, format } => {
+                    names.push(path.display().to_string());
+                    inputs.push((file::list(path, *kind)?, *format, false));
+                }
+                Source::Folio { path, kind } => {
+                    names.push(path.display().to_string());
+                    inputs.push((file::list(path, *kind)?, None, true));
+                }
+                Source::Http { url, format } => {
+                    names.push(url.clone());
+                    let tmp_dir = network.index_dir.join("tmp");
+                    std::fs::create_dir_all(&tmp_dir).map_err(|e| HarvestError::File {
+                        path: tmp_dir.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                    let tmp = tmp_dir.join(format!("{id}.{n}.download"));
+                    downloads.push(tmp.clone());
+                    let progress = |b: u64| observer.progress(id, 0, b);
+                    let (_, _, bytes) = fetcher.download(url, &[], &tmp, &progress)?;
+                    report.bytes += bytes;
+                    inputs.push((vec![tmp], *format, false));
+                }
+                Source::OaiPmh { url, .. } => {
+                    return Err(HarvestError::Oai {
+                        url: url.clone(),
+                        code: "config".into(),
+                        message: "an OAI-PMH repository must be a library's only source".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    })();
+    report.requests = fetcher.requests;
+    let read = result.and_then(|()| {
+        read_export(store, library, report, |library, session, report| {
+            for (files, format, folio) in &inputs {
+                if *folio {
+                    crate::folio::harvest_files(files, library, session, report, observer)?;
+                } else {
+                    file::harvest_files(files, *format, library, session, report, observer)?;
+                }
+            }
+            Ok(())
+        })
+    });
+    for tmp in &downloads {
+        let _ = std::fs::remove_file(tmp);
+    }
+    let session = read?;
+    refuse_empty(report, had_records, &names.join(" + "))?;
+    commit(store, library, session, state, report, false)
 }
 
 /// Reads a whole export (a file source, or an HTTP export saved to disk)
@@ -316,11 +422,21 @@ fn refuse_empty(
     Ok(())
 }
 
+/// Attaches the holdings read to their bibs (relinking those that named a
+/// bib by its 001, reporting orphans), then commits.
 fn commit(
-    session: HarvestSession<'_>,
+    store: &Store,
+    library: &Library,
+    mut session: HarvestSession<'_>,
     mut state: HarvestState,
     report: &mut LibraryReport,
+    incremental: bool,
 ) -> Result<(), HarvestError> {
+    let linked = report
+        .links
+        .finish(&mut session, store, library.id.as_str(), incremental)?;
+    report.holdings_attached = linked.attached;
+    report.orphans = linked.orphans;
     state.last_success = Some(now());
     state.errors = report.problems_total;
     report.changes = session.commit(state)?;

@@ -324,9 +324,8 @@ pub(crate) fn list_records(
         for p in prepared {
             match p {
                 Prepared::Upsert(mut r) => {
-                    report.read += 1;
-                    report.warned(std::mem::take(&mut r.warnings));
-                    session.put(r.id, r.encoded).map_err(|e| Some(e.into()))?;
+                    r.account(report);
+                    r.stage(session).map_err(|e| Some(e.into()))?;
                 }
                 Prepared::Delete(id) => session.delete(id).map_err(|e| Some(e.into()))?,
                 Prepared::Problem(p) => report.problem(p),

@@ -4,6 +4,7 @@
 use crate::HarvestError;
 use crate::recluster::ClusterUpdate;
 use rayon::prelude::*;
+use unicat_bib::HoldingsRecord;
 use unicat_config::Network;
 use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, PreparedDoc, SearchText};
 use unicat_match::ClusterId;
@@ -16,11 +17,12 @@ pub fn cluster_document(
     id: u64,
     members: &[unicat_store::MemberRef],
 ) -> Result<Option<(ClusterDoc, SearchText)>, HarvestError> {
-    let mut records: Vec<(&unicat_store::MemberRef, Description)> =
+    let mut records: Vec<(&unicat_store::MemberRef, Description, Vec<HoldingsRecord>)> =
         Vec::with_capacity(members.len());
     for m in members {
         if let Some(r) = snapshot.description(&m.library, &m.record_id)? {
-            records.push((m, r));
+            let holdings = snapshot.holdings(&m.library, &m.record_id)?;
+            records.push((m, r, holdings));
         }
     }
     if records.is_empty() {
@@ -28,7 +30,7 @@ pub fn cluster_document(
     }
     let built: Vec<Member<'_>> = records
         .iter()
-        .map(|(m, r)| {
+        .map(|(m, r, holdings)| {
             let lib = network.library(&m.library);
             Member {
                 library: LibraryInfo {
@@ -39,11 +41,12 @@ pub fn cluster_document(
                 record_id: &m.record_id,
                 bib: &r.bib,
                 items: &r.items,
+                holdings,
             }
         })
         .collect();
     let doc = unicat_index::build(&ClusterId(id).to_string(), &built);
-    let extra = SearchText::from_members(records.iter().map(|(_, r)| &r.bib));
+    let extra = SearchText::from_members(records.iter().map(|(_, r, _)| &r.bib));
     Ok(Some((doc, extra)))
 }
 

@@ -132,6 +132,18 @@ pub struct LibraryReport {
     /// What the harvest decided on its own that the librarian should know
     /// (which field identified the records, and why).
     pub notes: Vec<String>,
+    /// Holdings records read (MARC holdings records, FOLIO holdings).
+    pub holdings_read: u64,
+    /// Holdings records attached to a bibliographic record of the library.
+    pub holdings_attached: u64,
+    /// Holdings records whose bibliographic record never arrived (all of
+    /// them; they are kept, and attach when it does).
+    pub orphans: Vec<RecordProblem>,
+    /// Records that are not bibliographic (authority, classification,
+    /// community information), by kind: counted, never catalogued.
+    pub ignored: Vec<(unicat_bib::RecordKind, u64)>,
+    /// Bibs and holdings links seen, while reading.
+    pub(crate) links: crate::links::Links,
     /// Every problem, for the report file.
     pub(crate) all_problems: Vec<RecordProblem>,
     /// Every warning, for the report file.
@@ -155,6 +167,11 @@ impl LibraryReport {
             requests: 0,
             elapsed: Duration::ZERO,
             notes: Vec::new(),
+            holdings_read: 0,
+            holdings_attached: 0,
+            orphans: Vec::new(),
+            ignored: Vec::new(),
+            links: Default::default(),
             all_problems: Vec::new(),
             all_warnings: Vec::new(),
         }
@@ -172,6 +189,33 @@ impl LibraryReport {
             self.problems.push(p.clone());
         }
         self.all_problems.push(p);
+    }
+
+    /// A record that is not bibliographic, ignored.
+    pub(crate) fn ignore(&mut self, kind: unicat_bib::RecordKind) {
+        match self.ignored.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.ignored.push((kind, 1)),
+        }
+    }
+
+    /// The lines saying what was ignored: `1,066 authority records: not
+    /// bibliographic, ignored`.
+    pub fn ignored_lines(&self) -> Vec<String> {
+        self.ignored
+            .iter()
+            .map(|(kind, n)| {
+                format!(
+                    "{} {}: not bibliographic, ignored",
+                    thousands(*n),
+                    if *n == 1 {
+                        kind.plural().trim_end_matches('s')
+                    } else {
+                        kind.plural()
+                    }
+                )
+            })
+            .collect()
     }
 
     /// A record read after repairs (it is also counted in `read`).
@@ -206,6 +250,19 @@ impl LibraryReport {
     pub fn all_warnings(&self) -> &[RecordWarningLine] {
         &self.all_warnings
     }
+}
+
+/// 1066 → `1,066`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The whole network's harvest.
@@ -280,8 +337,22 @@ pub(crate) fn write_report_files(index_dir: &Path, report: &NetworkReport) {
             "records read with warnings: {}\nwarnings: {}",
             lib.warned, lib.warnings_total
         );
+        let _ = writeln!(
+            f,
+            "holdings records: {}\nholdings attached: {}\norphan holdings records: {}\nholdings held: {}",
+            lib.holdings_read,
+            lib.holdings_attached,
+            lib.orphans.len(),
+            lib.changes.holdings_total
+        );
+        for line in lib.ignored_lines() {
+            let _ = writeln!(f, "ignored: {line}");
+        }
         for note in &lib.notes {
             let _ = writeln!(f, "note: {note}");
+        }
+        for o in &lib.orphans {
+            let _ = writeln!(f, "orphan holdings record: {o}");
         }
         for id in &lib.changes.duplicates {
             let _ = writeln!(f, "duplicate record id (last one kept): {id}");

@@ -1,7 +1,9 @@
 //! The cluster document: what the index stores and every answer shows.
 
 use serde::{Deserialize, Serialize};
-use unicat_bib::{Availability, BibRecord, Item, summarize};
+use unicat_bib::{
+    Availability, BibRecord, Coverage, CoverageVerdict, HoldingsRecord, Item, summarize,
+};
 
 /// One library's holding of a cluster (INTERFACE.md's `Holding`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,9 +26,40 @@ pub struct Holding {
     pub status: String,
     /// Link to the record in the library's own catalogue.
     pub url: Option<String>,
+    /// Summary holdings (866–868, or built from 853–855 with 863–865; FOLIO
+    /// holdings statements), verbatim: what the library says it holds of a
+    /// serial or a set.
+    #[serde(default)]
+    pub summary_holdings: Vec<SummaryHolding>,
+    /// The basic unit's statements read into volume and year ranges (best
+    /// effort); None when the library gives no statement.
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
+}
+
+/// One summary holdings statement, as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryHolding {
+    /// `basic`, `supplements` or `indexes`.
+    pub kind: String,
+    /// The statement, verbatim.
+    pub statement: String,
+    /// The library's public note.
+    pub note: Option<String>,
+    /// False when no range could be read from it: coverage unknown.
+    pub parsed: bool,
 }
 
 impl Holding {
+    /// Whether this library's coverage includes a year and/or a volume:
+    /// `Unknown` when it gives no statement or one that could not be read.
+    pub fn covers(&self, year: Option<u16>, volume: Option<u32>) -> CoverageVerdict {
+        match &self.coverage {
+            Some(c) => c.includes(year, volume),
+            None => CoverageVerdict::Unknown,
+        }
+    }
+
     /// The availability as a type.
     pub fn availability(&self) -> Availability {
         match self.status.as_str() {
@@ -119,6 +152,9 @@ pub struct Member<'a> {
     pub bib: &'a BibRecord,
     /// Its items.
     pub items: &'a [Item],
+    /// Its holdings records (MARC holdings records attached by 004, FOLIO
+    /// holdings, its own summary statements).
+    pub holdings: &'a [HoldingsRecord],
 }
 
 /// How complete and presentable a description is: more fields, a longer
@@ -196,7 +232,34 @@ pub fn build(id: &str, members: &[Member<'_>]) -> ClusterDoc {
         if doc.lc_class.is_none() {
             doc.lc_class = m.bib.lc_class.clone();
         }
-        let s = summarize(m.items);
+        let mut all_items: Vec<Item>;
+        let items = if m.holdings.iter().any(|h| !h.items.is_empty()) {
+            all_items = m.items.to_vec();
+            for h in m.holdings {
+                all_items.extend(h.items.iter().cloned());
+            }
+            &all_items[..]
+        } else {
+            m.items
+        };
+        let s = summarize(items);
+        let mut summary_holdings = Vec::new();
+        let mut coverage: Option<Coverage> = None;
+        for h in m.holdings {
+            for st in &h.statements {
+                summary_holdings.push(SummaryHolding {
+                    kind: st.kind.code().to_string(),
+                    statement: st.text.clone(),
+                    note: st.note.clone(),
+                    parsed: st.coverage.is_known(),
+                });
+                if st.kind == unicat_bib::StatementKind::Basic {
+                    coverage
+                        .get_or_insert_with(Coverage::default)
+                        .extend(&st.coverage);
+                }
+            }
+        }
         doc.holdings.push(Holding {
             library: m.library.id.to_string(),
             library_name: m.library.name.to_string(),
@@ -210,6 +273,8 @@ pub fn build(id: &str, members: &[Member<'_>]) -> ClusterDoc {
             available: s.available,
             status: s.availability.code().to_string(),
             url: m.library.url.clone(),
+            summary_holdings,
+            coverage,
         });
     }
     doc
@@ -253,6 +318,7 @@ mod tests {
             record_id: "r1",
             bib,
             items: &items,
+            holdings: &[],
         };
         let doc = build(
             "c1",

@@ -81,7 +81,11 @@ impl Fields {
             year: b.add_i64_field("year", INDEXED | FAST),
             sort_title: b.add_text_field("sort_title", FAST),
             holders: b.add_u64_field("holders", FAST),
-            data: b.add_bytes_field("cluster", STORED),
+            // Renamed with each change of `ClusterDoc` (the holdings gained
+            // their summary statements and coverage in 2026-12): an index
+            // written with the old shape has another schema, and a harvest
+            // rebuilds it from the store.
+            data: b.add_bytes_field("cluster_v2", STORED),
         };
         (b.build(), fields)
     }

@@ -37,6 +37,8 @@ fn doc(
                 available: Some(1),
                 status: "available".into(),
                 url: None,
+                summary_holdings: vec![],
+                coverage: None,
             })
             .collect(),
         pagination: None,

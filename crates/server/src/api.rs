@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use unicat_catalog::serials::Issue;
 use unicat_catalog::{IdentifierKind, SearchRequest, Sort};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -71,10 +72,47 @@ async fn holdings(
     .into_iter()
     .find_map(|(name, kind)| p.text(name).map(|v| (kind, v.to_string())))
     .ok_or_else(|| ApiError::bad_parameter("give one of isbn, issn, oclc, lccn or id"))?;
-    let body = state
-        .blocking(move |c| json(&c.holdings(kind, &value)?))
-        .await?;
+    let issue = issue(&p, "year", "volume")?;
+    let body = if issue.is_empty() {
+        state
+            .blocking(move |c| json(&c.holdings(kind, &value)?))
+            .await?
+    } else {
+        state
+            .blocking(move |c| json(&c.issue_holdings(kind, &value, issue)?))
+            .await?
+    };
     Ok(json_response(body))
+}
+
+/// Reads a year and a volume (a serial's issue); each must be a number.
+fn issue(p: &Params, year: &str, volume: &str) -> Result<Issue, ApiError> {
+    let year = match p.text(year) {
+        None => None,
+        Some(y) => Some(
+            y.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|y| (1..=2999).contains(y))
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(format!("{year} must be a year, not {y:?}"))
+                })?,
+        ),
+    };
+    let volume = match p.text(volume) {
+        None => None,
+        Some(v) => Some(
+            v.trim()
+                .trim_start_matches(['v', 'V', '.', ' '])
+                .parse::<u32>()
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(format!("{volume} must be a volume number, not {v:?}"))
+                })?,
+        ),
+    };
+    Ok(Issue { year, volume })
 }
 
 async fn cluster(
@@ -99,16 +137,39 @@ async fn lenders(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<axum::response::Response, ApiError> {
-    let id = p
-        .text("id")
-        .ok_or_else(|| ApiError::bad_parameter("give the cluster id as id="))?
-        .to_string();
     let requester = p
         .text("requester")
+        .or_else(|| p.text("req_id"))
         .ok_or_else(|| ApiError::bad_parameter("give the requesting library as requester="))?
         .to_string();
+    // An ILL system's own OpenURL for an article: rft.issn or rft.jtitle
+    // name the journal, rft.volume and rft.date the issue.
+    let issn = p
+        .text("rft.issn")
+        .or_else(|| p.text("rft.eissn"))
+        .map(str::to_string);
+    let jtitle = p
+        .text("rft.jtitle")
+        .or_else(|| p.text("rft.title"))
+        .map(str::to_string);
+    let mut issue = issue(&p, "year", "volume")?;
+    if issue.is_empty() {
+        issue = Issue::from_openurl(p.text("rft.date"), p.text("rft.volume"));
+    }
+    let id = p.text("id").map(str::to_string);
+    if id.is_none() && issn.is_none() && jtitle.is_none() {
+        return Err(ApiError::bad_parameter(
+            "give the cluster id as id=, or an OpenURL with rft.issn or rft.jtitle",
+        ));
+    }
     let body = state
-        .blocking(move |c| json(&c.lenders(&id, &requester)?))
+        .blocking(move |c| {
+            let id = match id {
+                Some(id) => id,
+                None => c.journal_cluster(issn.as_deref(), jtitle.as_deref())?.id,
+            };
+            json(&c.lenders_for(&id, &requester, issue)?)
+        })
         .await?;
     Ok(json_response(body))
 }

@@ -21,6 +21,7 @@
 mod clusters;
 mod encoded;
 mod error;
+mod holdings;
 mod session;
 mod state;
 mod works;
@@ -28,6 +29,7 @@ mod works;
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
+pub use holdings::{LINK_SEPARATOR, bib_of_key, decode_holdings, encode_holdings, holdings_key};
 pub use session::{Changes, HarvestMode, HarvestSession};
 pub use state::HarvestState;
 pub use works::{WorkEntry, WorkLinkEntry};
@@ -373,6 +375,12 @@ impl Store {
         let txn = self.db.begin_write()?;
         txn.delete_table(TableDefinition::<&str, &[u8]>::new(&records_table(library)))?;
         txn.delete_table(TableDefinition::<&str, &[u8]>::new(&staging_table(library)))?;
+        txn.delete_table(TableDefinition::<&str, &[u8]>::new(
+            &holdings::holdings_table(library),
+        ))?;
+        txn.delete_table(TableDefinition::<&str, &[u8]>::new(
+            &holdings::holdings_staging_table(library),
+        ))?;
         {
             let mut state = txn.open_table(STATE)?;
             state.remove(library)?;

@@ -3,9 +3,13 @@
 //! `952`, Sierra `945`, Alma `AVA` — or a custom field mapping; and their
 //! summary per record (copies, copies available, call number, status).
 
+pub mod coverage;
 mod mapping;
+mod mfhd;
 
+pub use coverage::{Coverage, CoverageVerdict};
 pub use mapping::{CustomMapping, HoldingsMapping, MappingError};
+pub use mfhd::{HoldingsRecord, HoldingsStatement, StatementKind};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,12 +2,14 @@
 //! availability, and collection overlap checked against a count made here
 //! from the clusters export.
 
+mod serials;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use unicat_catalog::Catalog;
 
-fn harvest(config: &Path, index_dir: Option<&Path>) -> Catalog {
+pub(crate) fn harvest(config: &Path, index_dir: Option<&Path>) -> Catalog {
     let mut network = unicat_config::Network::load(config).unwrap();
     if let Some(d) = index_dir {
         network.index_dir = d.to_path_buf();
@@ -38,7 +40,7 @@ fn harvest(config: &Path, index_dir: Option<&Path>) -> Catalog {
 }
 
 /// One MARCXML record with an 852 per status given.
-fn record(id: &str, title: &str, isbn: &str, statuses: &[&str]) -> String {
+pub(crate) fn record(id: &str, title: &str, isbn: &str, statuses: &[&str]) -> String {
     let mut holdings = String::new();
     for s in statuses {
         let z = if s.is_empty() {

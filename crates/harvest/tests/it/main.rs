@@ -4,6 +4,8 @@
 //! replaced by garbage after a good harvest.
 
 mod clustering;
+mod folio;
+mod holdings;
 mod peers;
 
 pub use peers::root;

@@ -31,6 +31,9 @@ pub(crate) struct Row {
     status_class: &'static str,
     copies: Option<String>,
     url: Option<String>,
+    /// The library's summary holdings, verbatim (`Holdings: v.1-25
+    /// (1990-2014)`), each marked when its coverage could not be read.
+    statements: Vec<String>,
 }
 
 /// The detail page.
@@ -203,6 +206,29 @@ fn row(h: &Holding) -> Row {
         status_class,
         copies: labels::copies(h),
         url: safe_url(h.url.as_deref()),
+        statements: h
+            .summary_holdings
+            .iter()
+            .map(|s| {
+                let mut line = format!(
+                    "{}: {}",
+                    match s.kind.as_str() {
+                        "supplements" => "Supplements",
+                        "indexes" => "Indexes",
+                        _ => "Holdings",
+                    },
+                    s.statement
+                );
+                if let Some(n) = &s.note {
+                    line.push_str(" — ");
+                    line.push_str(n);
+                }
+                if !s.parsed && s.kind == "basic" {
+                    line.push_str(" (coverage unknown)");
+                }
+                line
+            })
+            .collect(),
     }
 }
 

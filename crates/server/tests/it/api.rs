@@ -417,3 +417,36 @@ async fn the_hobbit_in_every_format_is_one_work_and_the_film_a_related_one() {
     let (status, _, _) = get(router, "/api/works/0000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn holdings_for_an_issue_and_lenders_from_an_openurl() {
+    // A book has no summary holdings: every holder's coverage of a year is
+    // unknown, never "not held".
+    let (s, v) = get_json("/api/holdings?isbn=9780131103627&year=1998").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["year"], 1998);
+    assert_eq!(v["held_by"].as_array().unwrap().len(), 0, "{v}");
+    let libraries = v["libraries"].as_array().unwrap();
+    assert!(!libraries.is_empty());
+    assert!(libraries.iter().all(|l| l["coverage"] == "unknown"), "{v}");
+    for (q, what) in [
+        ("/api/holdings?isbn=9780131103627&year=199x", "year"),
+        ("/api/holdings?isbn=9780131103627&volume=0", "volume"),
+        ("/api/lenders?requester=lib01", "rft.issn"),
+    ] {
+        let (s, e) = get_json(q).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{q}: {e}");
+        assert_eq!(e["error"]["code"], "bad_parameter");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(what),
+            "{e}"
+        );
+    }
+    // An ILL system's OpenURL for an article in a journal we do not have.
+    let (s, e) = get_json(
+        "/api/lenders?requester=lib01&rft.genre=article&rft.jtitle=Journal%20of%20nothing%20here&rft.issn=0000-0019&rft.volume=12&rft.date=1998",
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
+    assert_eq!(e["error"]["code"], "not_found");
+}
