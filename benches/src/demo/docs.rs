@@ -99,7 +99,7 @@ fn extra_section(s: &mut String) {
         "\n`riverside` exports Evergreen's sample serials (7 bibliographic records) and, in a\n\
          second file, their 7 MARC holdings records as Evergreen's `marc2sre` writes them (the\n\
          bib's 901 $a in the first of two 001s; 852 locations; 853/863 issues or 866\n\
-         statements). `glebe` exports six of Stanford's FOLIO records (instances with their\n\
+         statements). `glebe` exports five of Stanford's FOLIO records (instances with their\n\
          MARC source records, holdings and items; their locations are Stanford's).\n\n\
          The regional library `ovrl` also holds three of `riverside`'s serials, exported\n\
          separately from its catalogue (two more `[[library.source]]`s): the bibliographic\n\
