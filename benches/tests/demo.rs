@@ -259,7 +259,27 @@ fn the_evergreen_export_is_marc8_and_decodes_to_its_sources() {
 fn the_network_validates() {
     let config = unicat_config::Network::load(&committed().join("network.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(config.libraries.len(), 6);
+    // Six made by the plan, then a library exporting its serials' MARC
+    // holdings records separately and a FOLIO library.
+    assert_eq!(config.libraries.len(), 8);
+    let sources: Vec<(&str, usize)> = config
+        .libraries
+        .iter()
+        .map(|l| (l.id.as_str(), l.sources.len()))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("rideau", 1),
+            ("ovrl", 3),
+            ("bytown", 1),
+            ("tic", 1),
+            ("nvpl", 1),
+            ("champlain", 1),
+            ("riverside", 2),
+            ("glebe", 1),
+        ]
+    );
     assert!(config.index_dir.ends_with("../../indexes/demo"));
     let lending: Vec<bool> = config.libraries.iter().map(|l| l.lending).collect();
     assert_eq!(lending.iter().filter(|l| !**l).count(), 1);
@@ -271,7 +291,7 @@ fn the_network_validates() {
             lib.id
         );
     }
-    // The six libraries stand within about 110 km of each other.
+    // The eight libraries stand within about 110 km of each other.
     for a in &config.libraries {
         for b in &config.libraries {
             let ((la, oa), (lb, ob)) = (a.location.unwrap(), b.location.unwrap());

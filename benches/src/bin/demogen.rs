@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use unicat_benches::demo::{self, Config, SEED};
 
-/// Generates the demo network `unicat demo` serves: six libraries of one
+/// Generates the demo network `unicat demo` serves: eight libraries of one
 /// consortium, each exporting real records (from fixtures/data/) the way its
 /// ILS does. The same seed gives byte-identical output.
 ///

@@ -38,6 +38,12 @@ const PROVENANCE: &[(&str, &str, &str, &str)] = &[
         "Perl (Artistic or GPL)",
     ),
     (
+        "stanford-searchworks/",
+        "sul-dlss/searchworks_traject_indexer",
+        "c218a4f27c1c903e3c20f115500657e01cb67cb7",
+        "Apache-2.0",
+    ),
+    (
         "traject/",
         "traject/traject",
         "5afeefee99931fc7382d72a31c0bf8ef9b36a818",
@@ -52,6 +58,63 @@ const PROVENANCE: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Where each source file came from upstream (its path there).
+/// Libraries 7 and 8 and the regional library's serials.
+fn extra_section(s: &mut String) {
+    use super::extra::OVRL_SERIALS;
+    use super::libraries::EXTRA;
+    s.push_str(
+        "## Serials and FOLIO\n\n\
+         Two libraries joined the consortium after the first six; their exports are real\n\
+         files copied as they are (not re-catalogued, not placed by the plan below):\n\n\
+         | id | library | ILS | exports | holdings | record id | lends |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for lib in &EXTRA {
+        let paths: Vec<String> = lib
+            .sources
+            .iter()
+            .map(|(p, f)| format!("`{p}` ({f})"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "| `{}` | {}, {} ({}) | {} | {}: {} | {} | {} | {} |",
+            lib.id,
+            lib.name,
+            lib.town,
+            lib.kind,
+            lib.ils,
+            paths.join(", "),
+            lib.exports,
+            lib.holdings_toml
+                .map_or("(FOLIO holdings records)".to_string(), |h| format!(
+                    "`{}`",
+                    h.trim_matches('"')
+                )),
+            lib.id_field
+                .map_or("(instance hrid)".to_string(), |f| format!("`{f}`")),
+            if lib.lending { "yes" } else { "no" },
+        );
+    }
+    s.push_str(
+        "\n`riverside` exports Evergreen's sample serials (7 bibliographic records) and, in a\n\
+         second file, their 7 MARC holdings records as Evergreen's `marc2sre` writes them (the\n\
+         bib's 901 $a in the first of two 001s; 852 locations; 853/863 issues or 866\n\
+         statements). `glebe` exports five of Stanford's FOLIO records (instances with their\n\
+         MARC source records, holdings and items; their locations are Stanford's).\n\n\
+         The regional library `ovrl` also holds three of `riverside`'s serials, exported\n\
+         separately from its catalogue (two more `[[library.source]]`s): the bibliographic\n\
+         records as they are, and holdings records **derived by `demogen`** — written for the\n\
+         demo, not real data — that name their bib by 004 and state other runs, so that\n\
+         coverage differs by library (`/api/holdings?issn=…&year=…` names the library whose\n\
+         run covers the year):\n\n\
+         | ISSN | title | `ovrl` (derived 866) | `riverside` (real) |\n|---|---|---|---|\n",
+    );
+    for (_, issn, title, ovrl, riverside) in OVRL_SERIALS {
+        let _ = writeln!(s, "| {issn} | {title} | {ovrl} | {riverside} |");
+    }
+    s.push('\n');
+}
+
 fn upstream_path(path: &str) -> String {
     if let Some(rest) = path.strip_prefix("koha-sample/") {
         return format!(
@@ -157,12 +220,13 @@ impl Docs<'_> {
              cargo run --release -- harvest --config fixtures/demo/network.toml\n\
              cargo run --release -- serve --config fixtures/demo/network.toml\n\
              ```\n\n\
-             Six libraries of one consortium in the Ottawa Valley (Ontario and Québec, at most\n\
+             Eight libraries of one consortium in the Ottawa Valley (Ontario and Québec, at most\n\
              about 110 km apart), each exporting its catalogue the way its ILS does. Every\n\
-             record is a real one from `fixtures/data/` ({sources} real records from {files}\n\
-             files; sources, commits and licences in [NOTICE.md](NOTICE.md)). Together:\n\
-             **{m} manifestations** (distinct bibliographic records) in **{total} library\n\
-             records**. Three searches that show it off are in [examples.md](examples.md).\n\n\
+             bibliographic record is a real one from `fixtures/data/` ({sources} real records from {files}\n\
+             files; sources, commits and licences in [NOTICE.md](NOTICE.md)). The first six\n\
+             libraries together: **{m} manifestations** (distinct bibliographic records) in\n\
+             **{total} library records**; libraries 7 and 8 and the regional library's serials\n\
+             are described in [Serials and FOLIO](#serials-and-folio). Three searches that show it off are in [examples.md](examples.md).\n\n\
              Nothing in this folder is written by hand: `demogen` makes all of it (see\n\
              [How it was made](#how-it-was-made)).\n\n",
             sources = net.sources.len(),
@@ -201,6 +265,7 @@ impl Docs<'_> {
              264, OCLC number form, …), with its own record id and items. Titles, authors, \
              years and identifiers always stay those of the real record.\n\n",
         );
+        extra_section(&mut s);
         self.exports_section(&mut s);
         self.overlap_section(&mut s);
         self.status_section(&mut s);
@@ -421,6 +486,20 @@ impl Docs<'_> {
              (`installer/data/mysql/en/optional/sample_libraries.yml`, GPL-3.0+).\n\n\
              ## Records per export, by source\n\n\
              | export | source | own | copied |\n|---|---|---:|---:|\n",
+        );
+        for (from, to) in super::extra::COPIES {
+            let (repo, commit, licence) = provenance(from);
+            let _ = writeln!(
+                s,
+                "| `{to}` | `{from}` ({repo} @ `{commit}`, {licence}), copied as it is | all | 0 |"
+            );
+        }
+        let _ = writeln!(
+            s,
+            "| `{}` | `evergreen/serials_marc21.xml` (evergreen-library-system/Evergreen, GPL-2.0), three records as they are | 3 | 0 |\n\
+             | `{}` | DERIVED by `demogen`: holdings records for those three, naming them by 004, with runs of its own | 3 | 0 |",
+            super::libraries::OVRL_SERIALS[0].0,
+            super::libraries::OVRL_SERIALS[1].0,
         );
         for lib in &self.net.libraries {
             let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();

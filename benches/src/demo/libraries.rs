@@ -1,6 +1,7 @@
-//! The six libraries of the demo consortium: who they are, where, which ILS
-//! exports their records in which form, and their cataloguing habits (a
-//! netgen [`Style`] each), plus the `network.toml` that describes them.
+//! The libraries of the demo consortium (six placed by the plan, two more
+//! in [`EXTRA`]): who they are, where, which ILS exports their records in
+//! which form, and their cataloguing habits (a netgen [`Style`] each), plus
+//! the `network.toml` that describes them.
 
 use crate::netgen::classes::ClassRates;
 use crate::netgen::ids::IsbnForm;
@@ -166,6 +167,77 @@ pub(crate) const LIBRARIES: [Library; 6] = [
     },
 ];
 
+/// A library added to the consortium after the first six, whose exports are
+/// real files copied as they are (not placed by [`super::plan`]): each
+/// source is a path below the network folder with its `format`.
+#[derive(Clone, Debug)]
+pub(crate) struct Extra {
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) kind: &'static str,
+    pub(crate) ils: &'static str,
+    /// Its exports in words, for `network.toml` and the README.
+    pub(crate) exports: &'static str,
+    pub(crate) town: &'static str,
+    pub(crate) lat: &'static str,
+    pub(crate) lon: &'static str,
+    pub(crate) lending: bool,
+    /// The `holdings` value in `network.toml`, as TOML, if any.
+    pub(crate) holdings_toml: Option<&'static str>,
+    pub(crate) id_field: Option<&'static str>,
+    pub(crate) opac_url: &'static str,
+    /// (path, format) of each `[[library.source]]`.
+    pub(crate) sources: &'static [(&'static str, &'static str)],
+}
+
+/// Library 7: bibliographic records and, in a separate export, MARC
+/// holdings records of its serials (Evergreen's sample serials, as they
+/// are). Library 8: FOLIO inventory JSON (Stanford's instances, as they
+/// are).
+pub(crate) const EXTRA: [Extra; 2] = [
+    Extra {
+        id: "riverside",
+        name: "Riverside Health Sciences Library",
+        kind: "hospital and government research library, serials",
+        ils: "Evergreen",
+        exports: "bibs as MARCXML and the serials' MARC holdings records (marc2sre) exported separately",
+        town: "Ottawa, Ontario",
+        lat: "45.40",
+        lon: "-75.65",
+        lending: true,
+        holdings_toml: Some("\"852\""),
+        id_field: Some("901$a"),
+        opac_url: "https://catalog.riverside.example/eg/opac/record/{id}",
+        sources: &[
+            ("libraries/riverside/serials_bibs.xml", "marcxml"),
+            ("libraries/riverside/serials_mfhd.xml", "marcxml"),
+        ],
+    },
+    Extra {
+        id: "glebe",
+        name: "Glebe Institute Library",
+        kind: "research institute library",
+        ils: "FOLIO",
+        exports: "FOLIO inventory JSON, instances with their holdings and items, one file each",
+        town: "Ottawa, Ontario",
+        lat: "45.40",
+        lon: "-75.69",
+        lending: true,
+        holdings_toml: None,
+        id_field: None,
+        opac_url: "https://catalog.glebe.example/inventory/view/{id}",
+        sources: &[("libraries/glebe/folio/", "folio")],
+    },
+];
+
+/// Further sources of the regional library: the same serials as
+/// [`EXTRA`]'s first library, with holdings records of its own (derived:
+/// other runs, see the README), exported separately from its catalogue.
+pub(crate) const OVRL_SERIALS: &[(&str, &str)] = &[
+    ("libraries/ovrl/serials_bibs.xml", "marcxml"),
+    ("libraries/ovrl/serials_mfhd.xml", "marcxml"),
+];
+
 /// Each library's cataloguing habits for the records it copied (its own
 /// records are exported as they are).
 pub(crate) fn style(library: usize) -> Style {
@@ -254,7 +326,7 @@ pub(crate) fn network_toml(seed: u64) -> String {
     // Writing to a String cannot fail.
     let _ = write!(
         out,
-        "# The bundled demo network: six libraries of one consortium, each exporting its\n\
+        "# The bundled demo network: eight libraries of one consortium, each exporting its\n\
          # records the way its ILS does. Made by demogen (seed {seed}); see README.md.\n\
          # `unicat demo` harvests it into indexes/demo (git-ignored) and serves it.\n\
          index_dir = \"../../indexes/demo\"\n"
@@ -273,7 +345,7 @@ pub(crate) fn network_toml(seed: u64) -> String {
              holdings = {holdings}\n\
              id_field = \"{id_field}\"\n\
              \n\
-             [library.source]\n\
+             {header}\n\
              kind = \"file\"\n\
              path = \"{path}\"\n\
              format = \"{format}\"\n",
@@ -290,9 +362,61 @@ pub(crate) fn network_toml(seed: u64) -> String {
             id_field = lib.id_field,
             path = lib.path,
             format = lib.export.format_name(),
+            header = if lib.id == "ovrl" {
+                "[[library.source]]"
+            } else {
+                "[library.source]"
+            },
         );
+        if lib.id == "ovrl" {
+            sources_toml(&mut out, OVRL_SERIALS, true);
+        }
+    }
+    for lib in &EXTRA {
+        let _ = write!(
+            out,
+            "\n# {kind}; {ils}, {exports}.\n\
+             [[library]]\n\
+             id = \"{id}\"\n\
+             name = \"{name}\"\n\
+             opac_url = \"{opac}\"\n\
+             lat = {lat}\n\
+             lon = {lon}\n\
+             lending = {lending}\n",
+            kind = lib.kind,
+            ils = lib.ils,
+            exports = lib.exports,
+            id = lib.id,
+            name = lib.name,
+            opac = lib.opac_url,
+            lat = lib.lat,
+            lon = lib.lon,
+            lending = lib.lending,
+        );
+        if let Some(h) = lib.holdings_toml {
+            let _ = writeln!(out, "holdings = {h}");
+        }
+        if let Some(f) = lib.id_field {
+            let _ = writeln!(out, "id_field = \"{f}\"");
+        }
+        sources_toml(&mut out, lib.sources, lib.sources.len() > 1);
     }
     out
+}
+
+/// `[library.source]` tables (`[[library.source]]` when `list`).
+fn sources_toml(out: &mut String, sources: &[(&str, &str)], list: bool) {
+    let header = if list {
+        "[[library.source]]"
+    } else {
+        "[library.source]"
+    };
+    for (path, format) in sources {
+        let _ = write!(
+            out,
+            "\n{header}\nkind = \"file\"\npath = \"{path}\"\nformat = \"{format}\"\n"
+        );
+    }
 }
 
 /// The export form in words.

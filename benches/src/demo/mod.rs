@@ -1,13 +1,17 @@
 //! The bundled demo network (`fixtures/demo/`): what `unicat demo` harvests
 //! and serves, the first thing a consortium's sysadmin sees.
 //!
-//! Six libraries of one consortium in the Ottawa Valley, each exporting its
+//! Eight libraries of one consortium in the Ottawa Valley; the first six export their
 //! catalogue the way its ILS does — Koha MARCXML with 952 items, Evergreen
 //! ISO 2709 in MARC-8 with 852s, Alma MARCXML with AVA, Sierra ISO 2709 with
 //! 945s, a Symphony catalogue as MARC-in-JSON with 949s read through a custom
 //! mapping, and a historical society's reference-only collection as MARCXML
 //! with the `marc:` prefix — built only from real records under
-//! `fixtures/data/` (see `fixtures/demo/NOTICE.md`):
+//! `fixtures/data/` (see `fixtures/demo/NOTICE.md`). Libraries 7 and 8
+//! export real files as they are: serials with their MARC holdings records
+//! in a separate file, and FOLIO inventory JSON; the regional library also
+//! holds three of those serials with derived holdings of other runs
+//! ([`extra`]). The first six are made in four steps:
 //!
 //! 1. [`sources`] reads the records and the real item data that goes with
 //!    them (Koha's items table, Evergreen's copies, Sirsi 949s);
@@ -24,6 +28,7 @@
 
 mod build;
 mod docs;
+mod extra;
 mod holdings;
 mod libraries;
 mod plan;
@@ -220,6 +225,17 @@ pub fn generate(config: &Config) -> Result<Summary, DemoError> {
         }
         write_file(&config.out, lib.path, &written.bytes)?;
         sizes.push((lib.path.to_string(), written.bytes.len() as u64));
+    }
+    for (from, to) in extra::COPIES {
+        let path = config.data.join(from);
+        let bytes = std::fs::read(&path).map_err(|source| DemoError::Io { path, source })?;
+        write_file(&config.out, to, &bytes)?;
+        sizes.push((to.to_string(), bytes.len() as u64));
+    }
+    let (bibs, mfhd) = extra::ovrl_serials(&config.data)?;
+    for ((to, _), text) in libraries::OVRL_SERIALS.iter().zip([bibs, mfhd]) {
+        write_file(&config.out, to, text.as_bytes())?;
+        sizes.push((to.to_string(), text.len() as u64));
     }
     let docs = docs::Docs {
         seed: config.seed,

@@ -450,3 +450,31 @@ async fn holdings_for_an_issue_and_lenders_from_an_openurl() {
     assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
     assert_eq!(e["error"]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn on_the_demo_a_serial_issue_is_held_where_the_coverage_includes_its_year() {
+    // CNSC's annual report (ISSN 1700-8042): `riverside` holds 2000/2001 -
+    // 2003/2004 (Evergreen's real MFHD, exported apart from the bibs),
+    // `ovrl` 2004/2005 - 2009/2010 (holdings derived by demogen).
+    let router = unicat_server::router(unicat_server::AppState::new(crate::demo().catalog.clone()));
+    let coverage = |v: &serde_json::Value, library: &str| {
+        v["libraries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["library"] == library)
+            .map(|l| l["coverage"].as_str().unwrap().to_string())
+    };
+    for (year, held, not_held) in [(2002, "riverside", "ovrl"), (2007, "ovrl", "riverside")] {
+        let (status, _, body) = get(
+            router.clone(),
+            &format!("/api/holdings?issn=1700-8042&year={year}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["held_by"], serde_json::json!([held]), "{year}: {v}");
+        assert_eq!(coverage(&v, held).as_deref(), Some("held"), "{v}");
+        assert_eq!(coverage(&v, not_held).as_deref(), Some("not_held"), "{v}");
+    }
+}

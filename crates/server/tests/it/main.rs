@@ -35,7 +35,7 @@ pub fn fixture() -> &'static Fixture {
     })
 }
 
-/// The demo network (`fixtures/demo`, six libraries of real records),
+/// The demo network (`fixtures/demo`, eight libraries of real records),
 /// harvested once per test binary.
 pub fn demo() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
