@@ -6,8 +6,8 @@ use crate::schema::{Fields, analyzer};
 use std::ops::Bound;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query as TQuery, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
@@ -72,6 +72,8 @@ pub enum Query {
     Nothing,
     /// Every word must occur in the field.
     Words(SearchField, String),
+    /// A patron's plain words, ranked for the known item (see [`Text`]).
+    Text(Text),
     /// Any of the words may occur.
     AnyWords(SearchField, String),
     /// The words in this order.
@@ -89,6 +91,87 @@ pub enum Query {
     /// The first, without the second.
     Not(Box<Query>, Box<Query>),
 }
+
+/// A patron's plain words, as a search box takes them: each word must occur
+/// in some keyword field (or, with [`Text::most`], most of them must), and
+/// the ranking puts the known item first:
+///
+/// 1. a title equal to the words (folded, a leading article aside) first;
+/// 2. then a title equal to the first or last words, the rest found
+///    elsewhere (title + author, author + title);
+/// 3. then the words as a phrase in the title;
+/// 4. then BM25 over the fields, a title word counting most, then the main
+///    entry, other names, subjects, publisher and notes;
+/// 5. a close spelling of a title or author word (with [`Text::fuzzy`])
+///    matches, scored below the word itself;
+/// 6. more holding libraries break ties (applied by the search).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Text {
+    /// The words that must match.
+    pub words: String,
+    /// Words that only rank (a pasted statement of responsibility).
+    pub optional: String,
+    /// Title and author words of 5+ letters also match within one edit
+    /// (two for 8+ letters), below the exact word.
+    pub fuzzy: bool,
+    /// Most of the words, not every word (see [`most_of`]).
+    pub most: bool,
+}
+
+impl Text {
+    /// Plain words, every one required, no fuzzy matching.
+    pub fn words(words: impl Into<String>) -> Text {
+        Text {
+            words: words.into(),
+            ..Text::default()
+        }
+    }
+}
+
+/// How many of `n` words "most of the words" is: all but one up to four
+/// words, three quarters beyond (Solr's `mm` of `2<-1 4<75%`), at least one.
+pub fn most_of(n: usize) -> usize {
+    match n {
+        0 | 1 => 1,
+        2..=4 => n - 1,
+        _ => (n * 3 / 4).max(1),
+    }
+}
+
+/// The edit distance a word may be mistyped by and still match (0: none).
+pub fn fuzzy_distance(word: &str) -> u8 {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// A title's key: its words as indexed, a leading article dropped. Two
+/// titles with the same key are the same title to a patron.
+pub fn title_key(text: &str) -> String {
+    key_of(&tokens(text))
+}
+
+fn key_of(toks: &[String]) -> String {
+    let joined = toks.join(" ");
+    unicat_bib::fold::strip_leading_article(&joined).to_string()
+}
+
+/// Flat bonuses (added to BM25 scores of a few tens) that order the kinds of
+/// match: all words (when most are asked) > whole title > title + author >
+/// title phrase > scattered words.
+const ALL_WORDS_BONUS: f32 = 4000.0;
+const EXACT_TITLE_BONUS: f32 = 2000.0;
+const PART_TITLE_BONUS: f32 = 1000.0;
+const TITLE_PHRASE_BONUS: f32 = 400.0;
+/// A close spelling's constant score (a title word scores 3 × BM25).
+const FUZZY_SCORE: f32 = 0.5;
+/// A statement-of-responsibility word, relative to the same word required.
+const OPTIONAL_WEIGHT: f32 = 0.3;
 
 const ANY_FIELDS: &[(SearchField, f32)] = &[
     (SearchField::Title, 3.0),
@@ -146,22 +229,123 @@ fn word(f: &Fields, sf: SearchField, token: &str, prefix: bool) -> Box<dyn TQuer
         }
     };
     if sf == SearchField::Any {
-        Box::new(BooleanQuery::new(
-            ANY_FIELDS
-                .iter()
-                .map(|(s, boost)| {
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(one(field_of(f, *s)), *boost)) as Box<dyn TQuery>,
-                    )
-                })
-                .collect(),
-        ))
+        let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = ANY_FIELDS
+            .iter()
+            .map(|(s, boost)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(one(field_of(f, *s)), *boost)) as Box<dyn TQuery>,
+                )
+            })
+            .collect();
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(one(f.main_entry), MAIN_ENTRY_BOOST)),
+        ));
+        Box::new(BooleanQuery::new(clauses))
     } else if sf == SearchField::Title {
         Box::new(BoostQuery::new(one(f.title), 3.0))
     } else {
         one(field_of(f, sf))
     }
+}
+
+/// The main entry's words count this much beyond their weight as names.
+const MAIN_ENTRY_BOOST: f32 = 1.0;
+
+/// A word of a [`Text`]: in any keyword field, or close to a title or an
+/// author word.
+fn text_word(f: &Fields, token: &str, fuzzy: bool) -> Box<dyn TQuery> {
+    let exact = word(f, SearchField::Any, token, false);
+    let distance = if fuzzy { fuzzy_distance(token) } else { 0 };
+    if distance == 0 {
+        return exact;
+    }
+    let close = |field: Field| -> (Occur, Box<dyn TQuery>) {
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(field, token),
+                    distance,
+                    true,
+                )),
+                FUZZY_SCORE,
+            )),
+        )
+    };
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, exact),
+        close(f.title),
+        close(f.author),
+    ]))
+}
+
+fn bonus(q: Box<dyn TQuery>, score: f32) -> (Occur, Box<dyn TQuery>) {
+    (Occur::Should, Box::new(ConstScoreQuery::new(q, score)))
+}
+
+fn text_query(f: &Fields, text: &Text) -> Box<dyn TQuery> {
+    let mut toks = tokens(&text.words);
+    let mut optional = tokens(&text.optional);
+    if toks.is_empty() {
+        std::mem::swap(&mut toks, &mut optional);
+    }
+    if toks.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    let n = toks.len();
+    let each = || toks.iter().map(|t| text_word(f, t, text.fuzzy));
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(2 * n + 4);
+    if text.most && n > 1 {
+        clauses.push((
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                each().map(|q| (Occur::Should, q)).collect(),
+                most_of(n),
+            )),
+        ));
+        clauses.push(bonus(
+            Box::new(BooleanQuery::new(
+                each().map(|q| (Occur::Must, q)).collect(),
+            )),
+            ALL_WORDS_BONUS,
+        ));
+    } else {
+        clauses.extend(each().map(|q| (Occur::Must, q)));
+    }
+    let key = |part: &[String]| -> Box<dyn TQuery> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.title_key, &key_of(part)),
+            IndexRecordOption::Basic,
+        ))
+    };
+    clauses.push(bonus(key(&toks), EXACT_TITLE_BONUS));
+    for k in 1..n {
+        let share = k as f32 / n as f32;
+        clauses.push(bonus(key(&toks[..k]), PART_TITLE_BONUS * (1.0 + share)));
+        clauses.push(bonus(key(&toks[k..]), PART_TITLE_BONUS * (2.0 - share)));
+    }
+    if n > 1 {
+        clauses.push(bonus(
+            Box::new(PhraseQuery::new(
+                toks.iter()
+                    .map(|t| Term::from_field_text(f.title, t))
+                    .collect(),
+            )),
+            TITLE_PHRASE_BONUS,
+        ));
+    }
+    for t in &optional {
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                word(f, SearchField::Any, t, false),
+                OPTIONAL_WEIGHT,
+            )),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn phrase(f: &Fields, sf: SearchField, toks: &[String]) -> Box<dyn TQuery> {
@@ -222,6 +406,7 @@ impl Query {
                         .collect(),
                 ))
             }
+            Query::Text(text) => text_query(f, text),
             Query::Phrase(sf, text) => {
                 if sf.is_exact() {
                     return term_query(field_of(f, *sf), text);
