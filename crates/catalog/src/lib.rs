@@ -15,7 +15,7 @@ pub mod overlap;
 pub mod query;
 
 pub use error::{CatalogError, ErrorCode};
-pub use unicat_index::{ClusterDoc, Holding, Query, SearchField, Sort, Text};
+pub use unicat_index::{ClusterDoc, Holding, Minimum, Query, SearchField, Sort, Text};
 
 use serde::Serialize;
 use std::ops::Bound;
@@ -41,13 +41,14 @@ pub const FEW_FOR_SUGGESTION: u64 = 10;
 /// common one.
 const RARE: u64 = 2;
 
-/// The query for most of the words: every plain-words [`Text`] of the
-/// query's required part relaxed; `None` when nothing can be.
-fn relax(q: &Query) -> Option<Query> {
+/// The query for fewer of the words: every plain-words [`Text`] of the
+/// query's required part asked for `minimum` of its words; `None` when
+/// nothing can be relaxed.
+fn relax(q: &Query, minimum: Minimum) -> Option<Query> {
     match q {
-        Query::Text(t) if !t.most && unicat_index::tokens(&t.words).len() > 1 => {
+        Query::Text(t) if t.minimum == Minimum::All && unicat_index::tokens(&t.words).len() > 1 => {
             Some(Query::Text(unicat_index::Text {
-                most: true,
+                minimum,
                 ..t.clone()
             }))
         }
@@ -55,7 +56,7 @@ fn relax(q: &Query) -> Option<Query> {
             let mut any = false;
             let parts = parts
                 .iter()
-                .map(|p| match relax(p) {
+                .map(|p| match relax(p, minimum) {
                     Some(r) => {
                         any = true;
                         r
@@ -65,7 +66,7 @@ fn relax(q: &Query) -> Option<Query> {
                 .collect();
             any.then_some(Query::And(parts))
         }
-        Query::Not(a, b) => relax(a).map(|a| Query::Not(Box::new(a), b.clone())),
+        Query::Not(a, b) => relax(a, minimum).map(|a| Query::Not(Box::new(a), b.clone())),
         _ => None,
     }
 }
@@ -398,11 +399,17 @@ impl Catalog {
         let text = query::parse_lenient(&req.q);
         let query = self.with_filters(text.clone(), req)?;
         let mut response = self.run(&query, offset, req.per_page, req.page, req.sort)?;
-        if response.total < FEW
-            && let Some(most) = relax(&text)
-        {
+        // Fewer words: most of them, then (when even that finds nothing,
+        // as for a long pasted citation) a third of them.
+        for minimum in [Minimum::Most, Minimum::Third] {
+            if response.total >= FEW || (minimum == Minimum::Third && response.total > 0) {
+                break;
+            }
+            let Some(fewer) = relax(&text, minimum) else {
+                break;
+            };
             let relaxed = self.run(
-                &self.with_filters(most, req)?,
+                &self.with_filters(fewer, req)?,
                 offset,
                 req.per_page,
                 req.page,
@@ -411,7 +418,11 @@ impl Catalog {
             if relaxed.total > response.total {
                 response = SearchResponse {
                     relaxed: true,
-                    all_words_total: response.total,
+                    all_words_total: if response.relaxed {
+                        response.all_words_total
+                    } else {
+                        response.total
+                    },
                     ..relaxed
                 };
             }

@@ -16,7 +16,7 @@
 use crate::error::{CatalogError, ErrorCode};
 use std::ops::Bound;
 use unicat_bib::{Isbn13, Issn, Lccn, MaterialFormat, OclcNumber};
-use unicat_index::{Query, SearchField, Text};
+use unicat_index::{Minimum, Query, SearchField, Text};
 
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_LEN: usize = 1000;
@@ -180,6 +180,9 @@ fn lex(q: &str, lenient: bool) -> Result<Vec<Tok>, CatalogError> {
                     _ => return Err(bad(start, "write a range as [1990 TO 2000]")),
                 }
             }
+            // A dash standing alone (`Doctor who - Dalek war`) is
+            // punctuation to the lenient reading, not NOT.
+            '-' if lenient && chars.get(i + 1).is_none_or(|c| c.1.is_whitespace()) => i += 1,
             '-' if out.last().is_none_or(|t| {
                 matches!(t, Tok::LParen(_) | Tok::And(_) | Tok::Or(_) | Tok::Not(_))
                     || i == 0
@@ -497,7 +500,7 @@ impl Parser {
                 words: words.join(" "),
                 optional: optional.join(" "),
                 fuzzy: self.lenient,
-                most: false,
+                minimum: Minimum::All,
             };
             must.insert(at, Query::Text(text));
         }
@@ -1017,7 +1020,7 @@ mod tests {
                 words: "The hobbit or, There and back again".into(),
                 optional: "by J.R.R. Tolkien.".into(),
                 fuzzy: true,
-                most: false,
+                minimum: Minimum::All,
             })
         );
         // The strict reading keeps the words (punctuation has none).

@@ -21,7 +21,7 @@ mod schema;
 mod suggest;
 
 pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
-pub use query::{Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
+pub use query::{Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
 pub use schema::SearchText;
 pub use suggest::Correction;
 

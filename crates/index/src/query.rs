@@ -93,7 +93,7 @@ pub enum Query {
 }
 
 /// A patron's plain words, as a search box takes them: each word must occur
-/// in some keyword field (or, with [`Text::most`], most of them must), and
+/// in some keyword field (or, with [`Text::minimum`], most of them), and
 /// the ranking puts the known item first:
 ///
 /// 1. a title equal to the words (folded, a leading article aside) first;
@@ -114,8 +114,32 @@ pub struct Text {
     /// Title and author words of 5+ letters also match within one edit
     /// (two for 8+ letters), below the exact word.
     pub fuzzy: bool,
-    /// Most of the words, not every word (see [`most_of`]).
-    pub most: bool,
+    /// How many of the words must match.
+    pub minimum: Minimum,
+}
+
+/// How many of a [`Text`]'s words must match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Minimum {
+    /// Every word.
+    #[default]
+    All,
+    /// Most of them ([`most_of`]).
+    Most,
+    /// A third of them, at least one (a long pasted citation whose
+    /// statement of responsibility the record does not carry).
+    Third,
+}
+
+impl Minimum {
+    /// Words required of `n`.
+    pub fn of(self, n: usize) -> usize {
+        match self {
+            Minimum::All => n,
+            Minimum::Most => most_of(n),
+            Minimum::Third => n.div_ceil(3).max(1),
+        }
+    }
 }
 
 impl Text {
@@ -297,12 +321,12 @@ fn text_query(f: &Fields, text: &Text) -> Box<dyn TQuery> {
     let n = toks.len();
     let each = || toks.iter().map(|t| text_word(f, t, text.fuzzy));
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(2 * n + 4);
-    if text.most && n > 1 {
+    if text.minimum != Minimum::All && n > 1 {
         clauses.push((
             Occur::Must,
             Box::new(BooleanQuery::with_minimum_required_clauses(
                 each().map(|q| (Occur::Should, q)).collect(),
-                most_of(n),
+                text.minimum.of(n),
             )),
         ));
         clauses.push(bonus(

@@ -161,6 +161,7 @@ impl Fields {
             .notes
             .iter()
             .filter(|n| !doc.subjects.contains(n))
+            .chain(&extra.responsibilities)
             .chain(&doc.series)
             .chain(doc.edition.iter())
         {
@@ -226,8 +227,11 @@ pub struct SearchText {
     pub names: Vec<String>,
     /// Other publishers.
     pub publishers: Vec<String>,
-    /// Notes, contents, summaries, statements of responsibility.
+    /// Notes, contents, summaries.
     pub notes: Vec<String>,
+    /// Statements of responsibility (245 $c), indexed with the notes: the
+    /// names a pasted title carries, even where no 1XX/7XX gives them.
+    pub responsibilities: Vec<String>,
     /// Title keys of every member's wordings ([`crate::title_key`]).
     pub title_keys: Vec<String>,
     /// Members' main entries that differ from the displayed one.
@@ -264,7 +268,7 @@ impl SearchText {
                 add(&mut s.main_entries, main);
             }
             if let Some(r) = &b.responsibility {
-                add(&mut s.notes, r);
+                add(&mut s.responsibilities, r);
             }
             add(&mut s.titles, &b.title);
             if let Some(st) = &b.subtitle {

@@ -523,7 +523,7 @@ fn close_spellings_match_below_the_word_itself() {
     // Most of the words.
     let most = Query::Text(Text {
         words: "programming perl camels".into(),
-        most: true,
+        minimum: crate::Minimum::Most,
         ..Text::default()
     });
     assert_eq!(top(&index, &most), ["right"]);
