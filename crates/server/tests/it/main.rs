@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod pages;
+mod search_box;
 mod sru;
 mod yaz;
 
@@ -35,11 +36,24 @@ pub fn fixture() -> &'static Fixture {
     })
 }
 
+/// The demo network (`fixtures/demo`), harvested once per test binary.
+pub fn demo() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        std::thread::spawn(|| build_from("../../fixtures/demo/network.toml"))
+            .join()
+            .expect("the demo builds")
+    })
+}
+
 fn build() -> Fixture {
+    build_from("../../fixtures/labelled/network.toml")
+}
+
+fn build_from(network_toml: &str) -> Fixture {
     {
         let dir = tempfile::tempdir().unwrap();
-        let config =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/labelled/network.toml");
+        let config = Path::new(env!("CARGO_MANIFEST_DIR")).join(network_toml);
         let mut network = unicat_config::Network::load(&config).unwrap();
         network.index_dir = dir.path().to_path_buf();
         let network = Arc::new(network);
