@@ -41,13 +41,16 @@ pub const FEW_FOR_SUGGESTION: u64 = 10;
 /// common one.
 const RARE: u64 = 2;
 
-/// The query for fewer of the words: every plain-words [`Text`] of the
-/// query's required part asked for `minimum` of its words; `None` when
-/// nothing can be relaxed.
-fn relax(q: &Query, minimum: Minimum) -> Option<Query> {
+/// The query widened: every plain-words [`Text`] of the query's required
+/// part matching close spellings (`fuzzy`) and `minimum` of its words;
+/// `None` when there is none to widen.
+fn widen(q: &Query, fuzzy: bool, minimum: Minimum) -> Option<Query> {
     match q {
-        Query::Text(t) if t.minimum == Minimum::All && unicat_index::tokens(&t.words).len() > 1 => {
+        Query::Text(t)
+            if unicat_index::tokens(&t.words).len() > usize::from(minimum != Minimum::All) =>
+        {
             Some(Query::Text(unicat_index::Text {
+                fuzzy,
                 minimum,
                 ..t.clone()
             }))
@@ -56,7 +59,7 @@ fn relax(q: &Query, minimum: Minimum) -> Option<Query> {
             let mut any = false;
             let parts = parts
                 .iter()
-                .map(|p| match relax(p, minimum) {
+                .map(|p| match widen(p, fuzzy, minimum) {
                     Some(r) => {
                         any = true;
                         r
@@ -66,7 +69,7 @@ fn relax(q: &Query, minimum: Minimum) -> Option<Query> {
                 .collect();
             any.then_some(Query::And(parts))
         }
-        Query::Not(a, b) => relax(a, minimum).map(|a| Query::Not(Box::new(a), b.clone())),
+        Query::Not(a, b) => widen(a, fuzzy, minimum).map(|a| Query::Not(Box::new(a), b.clone())),
         _ => None,
     }
 }
@@ -386,8 +389,9 @@ impl Catalog {
     }
 
     /// Runs a search. Read leniently, a query whose words find fewer than
-    /// [`FEW`] clusters together is run again for most of its words (those
-    /// with every word still first), and one that finds fewer than
+    /// [`FEW`] clusters together is run again with close spellings of its
+    /// title and author words, then for most of its words (those with every
+    /// word still first), then a third; and one that finds fewer than
     /// [`FEW_FOR_SUGGESTION`] gets a suggestion if the index knows a close
     /// spelling of a word it does not know.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, CatalogError> {
@@ -399,31 +403,35 @@ impl Catalog {
         let text = query::parse_lenient(&req.q);
         let query = self.with_filters(text.clone(), req)?;
         let mut response = self.run(&query, offset, req.per_page, req.page, req.sort)?;
-        // Fewer words: most of them, then (when even that finds nothing,
-        // as for a long pasted citation) a third of them.
-        for minimum in [Minimum::Most, Minimum::Third] {
+        // Widen while the words find fewer than FEW: close spellings of
+        // title and author words, then most of the words, then (when even
+        // that finds nothing, as for a long pasted citation) a third.
+        for minimum in [Minimum::All, Minimum::Most, Minimum::Third] {
             if response.total >= FEW || (minimum == Minimum::Third && response.total > 0) {
                 break;
             }
-            let Some(fewer) = relax(&text, minimum) else {
-                break;
+            let Some(wider) = widen(&text, true, minimum) else {
+                continue;
             };
-            let relaxed = self.run(
-                &self.with_filters(fewer, req)?,
+            let widened = self.run(
+                &self.with_filters(wider, req)?,
                 offset,
                 req.per_page,
                 req.page,
                 req.sort,
             )?;
-            if relaxed.total > response.total {
+            if widened.total > response.total {
+                let relaxed = minimum != Minimum::All;
                 response = SearchResponse {
-                    relaxed: true,
-                    all_words_total: if response.relaxed {
+                    relaxed,
+                    all_words_total: if !relaxed {
+                        widened.total
+                    } else if response.relaxed {
                         response.all_words_total
                     } else {
                         response.total
                     },
-                    ..relaxed
+                    ..widened
                 };
             }
         }

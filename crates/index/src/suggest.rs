@@ -5,7 +5,7 @@
 //! wins, the most frequent among equally close ones. Nothing is kept beside
 //! the index: the suggestions are always those of the documents searched.
 
-use crate::query::fuzzy_distance;
+use crate::query::{first_letter, fuzzy_distance};
 use crate::schema::Fields;
 use crate::{CatalogIndex, IndexError};
 use std::collections::HashMap;
@@ -61,9 +61,9 @@ impl CatalogIndex {
     }
 
     /// The likeliest correction of an (analysed) word among the index's
-    /// title and author words: within one edit for words of 4–7 letters,
-    /// two for 8 and more; the closest, then the most frequent. `None` when
-    /// no other word is that close.
+    /// title and author words with its first letter: within one edit for
+    /// words of 4–7 letters, two for 8 and more; the closest, then the most
+    /// frequent. `None` when no other word is that close.
     pub fn closest_word(&self, word: &str) -> Result<Option<Correction>, IndexError> {
         let distance = match fuzzy_distance(word) {
             0 if word.chars().count() == 4 && !word.bytes().any(|b| b.is_ascii_digit()) => 1,
@@ -78,11 +78,20 @@ impl CatalogIndex {
         for field in [f.title, f.author] {
             let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
                 .automaton()?;
+            // Words with the same first letter only (as the search's close
+            // spellings): the dictionary is walked under that letter.
+            let first = first_letter(word);
+            let mut after = first.to_vec();
+            if let Some(last) = after.last_mut() {
+                *last += 1;
+            }
             for segment in searcher.segment_readers() {
                 let inverted = segment.inverted_index(field)?;
                 let mut stream = inverted
                     .terms()
                     .search(&automaton)
+                    .ge(first)
+                    .lt(&after)
                     .into_stream()
                     .map_err(|e| IndexError::Corrupt(e.to_string()))?;
                 while stream.advance() {
