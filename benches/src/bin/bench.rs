@@ -403,6 +403,7 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
             }
         }
     }
+    let slowest_mix = slowest(&mix, &times, |r| r.q.clone());
     report(
         "search (titles, authors, ISBNs, library and format filters)",
         &mut times,
@@ -410,6 +411,42 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     if failures > 0 {
         eprintln!("{failures} queries of the mix were refused (bad query)");
     }
+    // What patrons type into the box: a title pasted with its ISBD
+    // punctuation and statement of responsibility, a title with a typing
+    // slip (close spellings, suggestions), and words that find nothing
+    // together (most of the words, suggestions).
+    let mut slip_rng = unicat_benches::Rng::new(7);
+    let patron: Vec<String> = (0..n)
+        .map(|i| {
+            let d = &sample[rng.below(sample.len())];
+            let author = d.authors.first().map(String::as_str).unwrap_or("");
+            match i % 3 {
+                0 => match &d.subtitle {
+                    Some(s) => format!("{} : {s} / {author}.", d.title),
+                    None => format!("{} / {author}.", d.title),
+                },
+                1 => unicat_benches::known_item::slip(&d.title, &mut slip_rng)
+                    .unwrap_or_else(|| d.title.clone()),
+                _ => format!("{} zqxj", words(&d.title, 2)),
+            }
+        })
+        .collect();
+    let mut times = Vec::with_capacity(n);
+    for q in &patron {
+        let req = SearchRequest {
+            q: q.clone(),
+            per_page: 20,
+            ..SearchRequest::default()
+        };
+        let t = Instant::now();
+        let _ = catalog.search(&req)?;
+        times.push(t.elapsed());
+    }
+    let slowest_patron = slowest(&patron, &times, String::clone);
+    report(
+        "search, patron box (pasted titles, slips, words that find nothing together)",
+        &mut times,
+    );
     let isbns: Vec<String> = sample
         .iter()
         .flat_map(|d| d.isbns.first().cloned())
@@ -451,7 +488,27 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
         cold.as_secs_f64() * 1e3
     );
     report("overlap report, cached", &mut cached);
+    println!("\nslowest searches of the mix:");
+    for (ms, q) in slowest_mix.iter().chain(&slowest_patron) {
+        println!("{ms:>9.3} ms  {q:?}");
+    }
     Ok(())
+}
+
+/// The five slowest queries of a run, with their times in milliseconds.
+fn slowest<T>(
+    queries: &[T],
+    times: &[Duration],
+    text: impl Fn(&T) -> String,
+) -> Vec<(f64, String)> {
+    let mut v: Vec<(f64, String)> = queries
+        .iter()
+        .zip(times)
+        .map(|(q, t)| (t.as_secs_f64() * 1e3, text(q)))
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    v.truncate(5);
+    v
 }
 
 /// Harvests a network into a fresh folder and opens its catalog.
