@@ -251,7 +251,7 @@ impl CatalogIndex {
         sort: Sort,
     ) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
-        let q = query.to_tantivy(&self.fields);
+        let q = query.to_tantivy(&self.fields, &searcher);
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
         let tally_of = self.columns.collector(&searcher)?;
         let (addresses, total, tally): (Vec<tantivy::DocAddress>, usize, facets::Tally) = match sort

@@ -4,13 +4,13 @@
 
 use crate::schema::{Fields, analyzer};
 use std::ops::Bound;
-use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhrasePrefixQuery, PhraseQuery, Query as TQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TokenStream;
+use tantivy::{Searcher, Term};
 
 /// Where a condition looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -345,7 +345,31 @@ fn bonus(q: Box<dyn TQuery>, score: f32) -> (Occur, Box<dyn TQuery>) {
     (Occur::Should, Box::new(ConstScoreQuery::new(q, score)))
 }
 
-fn text_query(f: &Fields, text: &Text) -> Box<dyn TQuery> {
+/// A word in more than this share of the documents is common: it ranks
+/// but does not count towards "most of the words" (walking its postings
+/// for every document would cost more than the rest of the search), and it
+/// is not matched by close spellings (a common word is spelt right).
+const COMMON_SHARE: u64 = 50;
+/// ... and in more than this many documents (a small catalogue has no
+/// common words).
+const COMMON_FLOOR: u64 = 1000;
+/// Close spellings are matched for queries of at most this many words; a
+/// slip in a longer one (a pasted citation) is left to "most of the words".
+const MAX_FUZZY_WORDS: usize = 10;
+/// Title + author: a title equal to the words but the first or last few
+/// (at most this many, the names).
+const MAX_NAME_WORDS: usize = 4;
+
+fn is_common(f: &Fields, searcher: &Searcher, token: &str) -> bool {
+    let limit = (searcher.num_docs() / COMMON_SHARE).max(COMMON_FLOOR);
+    [f.title, f.notes].into_iter().any(|field| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, token))
+            .is_ok_and(|n| n > limit)
+    })
+}
+
+fn text_query(f: &Fields, searcher: &Searcher, text: &Text) -> Box<dyn TQuery> {
     let mut toks = tokens(&text.words);
     let mut optional = tokens(&text.optional);
     if toks.is_empty() {
@@ -355,24 +379,47 @@ fn text_query(f: &Fields, text: &Text) -> Box<dyn TQuery> {
         return Box::new(EmptyQuery);
     }
     let n = toks.len();
-    let each = || toks.iter().map(|t| text_word(f, t, text.fuzzy));
+    let relaxed = text.minimum != Minimum::All && n > 1;
+    let common: Vec<bool> = if text.fuzzy || relaxed {
+        toks.iter().map(|t| is_common(f, searcher, t)).collect()
+    } else {
+        vec![false; n]
+    };
+    let fuzzy = text.fuzzy && n <= MAX_FUZZY_WORDS;
+    let clause = |i: usize| text_word(f, &toks[i], fuzzy && !common[i]);
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(2 * n + 4);
-    if text.minimum != Minimum::All && n > 1 {
+    if relaxed {
+        // Most of the uncommon words (of all of them when every one is
+        // common); the common ones only rank.
+        let rare: Vec<usize> = (0..n).filter(|&i| !common[i]).collect();
+        let counted: Vec<usize> = if rare.is_empty() {
+            (0..n).collect()
+        } else {
+            rare
+        };
         clauses.push((
             Occur::Must,
             Box::new(BooleanQuery::with_minimum_required_clauses(
-                each().map(|q| (Occur::Should, q)).collect(),
-                text.minimum.of(n),
+                counted
+                    .iter()
+                    .map(|&i| (Occur::Should, clause(i)))
+                    .collect(),
+                text.minimum.of(counted.len()),
             )),
         ));
+        clauses.extend(
+            (0..n)
+                .filter(|i| !counted.contains(i))
+                .map(|i| (Occur::Should, clause(i))),
+        );
         clauses.push(bonus(
             Box::new(BooleanQuery::new(
-                each().map(|q| (Occur::Must, q)).collect(),
+                (0..n).map(|i| (Occur::Must, clause(i))).collect(),
             )),
             ALL_WORDS_BONUS,
         ));
     } else {
-        clauses.extend(each().map(|q| (Occur::Must, q)));
+        clauses.extend((0..n).map(|i| (Occur::Must, clause(i))));
     }
     let key = |part: &[String]| -> Box<dyn TQuery> {
         Box::new(TermQuery::new(
@@ -383,8 +430,12 @@ fn text_query(f: &Fields, text: &Text) -> Box<dyn TQuery> {
     clauses.push(bonus(key(&toks), EXACT_TITLE_BONUS));
     for k in 1..n {
         let share = k as f32 / n as f32;
-        clauses.push(bonus(key(&toks[..k]), PART_TITLE_BONUS * (1.0 + share)));
-        clauses.push(bonus(key(&toks[k..]), PART_TITLE_BONUS * (2.0 - share)));
+        if n - k <= MAX_NAME_WORDS {
+            clauses.push(bonus(key(&toks[..k]), PART_TITLE_BONUS * (1.0 + share)));
+        }
+        if k <= MAX_NAME_WORDS {
+            clauses.push(bonus(key(&toks[k..]), PART_TITLE_BONUS * (2.0 - share)));
+        }
     }
     if n > 1 {
         clauses.push(bonus(
@@ -443,7 +494,7 @@ impl Query {
         matches!(self, Query::Nothing)
     }
 
-    pub(crate) fn to_tantivy(&self, f: &Fields) -> Box<dyn TQuery> {
+    pub(crate) fn to_tantivy(&self, f: &Fields, searcher: &Searcher) -> Box<dyn TQuery> {
         match self {
             Query::All => Box::new(AllQuery),
             Query::Nothing => Box::new(EmptyQuery),
@@ -466,7 +517,7 @@ impl Query {
                         .collect(),
                 ))
             }
-            Query::Text(text) => text_query(f, text),
+            Query::Text(text) => text_query(f, searcher, text),
             Query::Phrase(sf, text) => {
                 if sf.is_exact() {
                     return term_query(field_of(f, *sf), text);
@@ -512,7 +563,9 @@ impl Query {
                     return Box::new(AllQuery);
                 }
                 Box::new(BooleanQuery::new(
-                    qs.iter().map(|q| (Occur::Must, q.to_tantivy(f))).collect(),
+                    qs.iter()
+                        .map(|q| (Occur::Must, q.to_tantivy(f, searcher)))
+                        .collect(),
                 ))
             }
             Query::Or(qs) => {
@@ -521,13 +574,13 @@ impl Query {
                 }
                 Box::new(BooleanQuery::new(
                     qs.iter()
-                        .map(|q| (Occur::Should, q.to_tantivy(f)))
+                        .map(|q| (Occur::Should, q.to_tantivy(f, searcher)))
                         .collect(),
                 ))
             }
             Query::Not(a, b) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, a.to_tantivy(f)),
-                (Occur::MustNot, b.to_tantivy(f)),
+                (Occur::Must, a.to_tantivy(f, searcher)),
+                (Occur::MustNot, b.to_tantivy(f, searcher)),
             ])),
         }
     }
