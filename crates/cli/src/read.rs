@@ -113,16 +113,10 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(out, "{} clusters for {:?}", r.total, args.query)?;
-    if r.relaxed && r.all_words_total == 0 {
+    if r.relaxed {
         writeln!(
             out,
             "No results for all words; showing results for most of them"
-        )?;
-    } else if r.relaxed {
-        writeln!(
-            out,
-            "{} with all the words; the others have most of them",
-            r.all_words_total
         )?;
     }
     if let Some(s) = &r.suggestion {

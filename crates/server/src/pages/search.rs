@@ -403,11 +403,9 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
     });
     let last_page = last_page(r.total, per_page);
     let past_end = (r.results.is_empty() && r.total > 0).then(|| g.href_at(1));
-    let relaxed = r.relaxed.then_some(if r.all_words_total == 0 {
-        "No results for all words; showing results for most of them."
-    } else {
-        "Few results have all the words; the others shown have most of them."
-    });
+    let relaxed = r
+        .relaxed
+        .then_some("No results for all words; showing results for most of them.");
     let suggestion = r.suggestion.as_ref().map(|q| Suggestion {
         q: q.clone(),
         href: g.with(|g| g.q = q.clone()),

@@ -74,13 +74,21 @@ async fn a_slip_finds_the_title_and_suggests_the_spelling() {
 }
 
 #[tokio::test]
-async fn a_trailing_colon_and_too_few_results_show_the_perl_books() {
+async fn a_trailing_colon_is_a_separator() {
     let v = search("learning perl:").await;
-    let t = titles(&v);
-    // Intermediate Perl is the one title with both words; the other Perl
-    // books follow, with most of the words.
-    assert_eq!(t[0], "Intermediate Perl", "{t:?}");
+    // Learning Perl is not held; Intermediate Perl is the one title with
+    // both words (its notes speak of learning), and found as it is, the
+    // search is not relaxed.
+    assert_eq!(titles(&v)[0], "Intermediate Perl", "{:?}", titles(&v));
+    assert_eq!(v["total"], search("learning perl").await["total"]);
+    assert_eq!(v["relaxed"], false);
+    // With a word that matches nothing, most of the words are searched.
+    let v = search("learning perl: zanzibar").await;
     assert_eq!(v["relaxed"], true);
+    assert_eq!(titles(&v)[0], "Intermediate Perl");
+    let v = search("perl zanzibar").await;
+    assert_eq!(v["relaxed"], true);
+    let t = titles(&v);
     assert!(t.len() >= 5, "{t:?}");
     assert!(
         t[..5].iter().all(|t| t.to_lowercase().contains("perl")),
