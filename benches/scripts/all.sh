@@ -46,7 +46,7 @@ trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 "$bin/unicat" clusters --config "$net/network.toml" 2>/dev/null | head -3000 |
   python3 benches/scripts/wrk_inputs.py "$net/network.toml" "$bin/unicat" >/tmp/unicat-wrk-paths.txt
-for kind in search holdings; do
+for kind in search patron holdings; do
   # One warm-up pass, then the measured run.
   PATHS=/tmp/unicat-wrk-paths.txt KIND=$kind wrk -t2 -c32 -d5s -s benches/scripts/wrk_paths.lua "http://127.0.0.1:$port" >/dev/null
   echo "-- /api/$kind"

@@ -18,6 +18,7 @@
 //! and [`fixtures_dir`], where the repository's test data lives.
 
 pub mod demo;
+pub mod known_item;
 pub mod netgen;
 
 use std::path::PathBuf;

@@ -5,6 +5,9 @@
 //! - `bench split`: the LC corpus split into libraries of mixed formats.
 //! - `bench queries`: in-process latencies of search, holdings, lenders and
 //!   overlap on a harvested network.
+//! - `bench known-item`: the share of patron queries (a pasted title, title
+//!   and author, a typing slip, the first words) that find their
+//!   manifestation first and in the top ten, on labelled networks.
 //! - `bench quality`: pairwise precision and recall of a harvested network's
 //!   clusters against a truth file, overall and for the pairs involving each
 //!   variant and class of a netgen truth.
@@ -81,6 +84,26 @@ enum Command {
         /// Queries per kind.
         #[arg(long, default_value_t = 2000)]
         n: usize,
+    },
+    /// Known-item search: patron queries built from each manifestation of
+    /// labelled networks, and how often the right cluster comes first and
+    /// in the top ten. Each network is harvested into a temporary folder.
+    KnownItem {
+        /// A network configuration (repeat, with a --truth each).
+        #[arg(long, required = true)]
+        config: Vec<PathBuf>,
+        /// Its truth.jsonl (library, record_id, manifestation).
+        #[arg(long, required = true)]
+        truth: Vec<PathBuf>,
+        /// Manifestations per network (0: all).
+        #[arg(long, default_value_t = 0)]
+        sample: usize,
+        /// Seed of the sample and the slips.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Misses to print per kind.
+        #[arg(long, default_value_t = 0)]
+        show: usize,
     },
     /// Pairwise precision and recall against a truth file.
     Quality {
@@ -542,6 +565,7 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
             }
         }
     }
+    let slowest_mix = slowest(&mix, &times, |r| r.q.clone());
     report(
         "search (titles, authors, ISBNs, library and format filters)",
         &mut times,
@@ -549,6 +573,42 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     if failures > 0 {
         eprintln!("{failures} queries of the mix were refused (bad query)");
     }
+    // What patrons type into the box: a title pasted with its ISBD
+    // punctuation and statement of responsibility, a title with a typing
+    // slip (close spellings, suggestions), and words that find nothing
+    // together (most of the words, suggestions).
+    let mut slip_rng = unicat_benches::Rng::new(7);
+    let patron: Vec<String> = (0..n)
+        .map(|i| {
+            let d = &sample[rng.below(sample.len())];
+            let author = d.authors.first().map(String::as_str).unwrap_or("");
+            match i % 3 {
+                0 => match &d.subtitle {
+                    Some(s) => format!("{} : {s} / {author}.", d.title),
+                    None => format!("{} / {author}.", d.title),
+                },
+                1 => unicat_benches::known_item::slip(&d.title, &mut slip_rng)
+                    .unwrap_or_else(|| d.title.clone()),
+                _ => format!("{} zqxj", words(&d.title, 2)),
+            }
+        })
+        .collect();
+    let mut times = Vec::with_capacity(n);
+    for q in &patron {
+        let req = SearchRequest {
+            q: q.clone(),
+            per_page: 20,
+            ..SearchRequest::default()
+        };
+        let t = Instant::now();
+        let _ = catalog.search(&req)?;
+        times.push(t.elapsed());
+    }
+    let slowest_patron = slowest(&patron, &times, String::clone);
+    report(
+        "search, patron box (pasted titles, slips, words that find nothing together)",
+        &mut times,
+    );
     let isbns: Vec<String> = sample
         .iter()
         .flat_map(|d| d.isbns.first().cloned())
@@ -590,6 +650,223 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
         cold.as_secs_f64() * 1e3
     );
     report("overlap report, cached", &mut cached);
+    println!("\nslowest searches of the mix:");
+    for (ms, q) in slowest_mix.iter().chain(&slowest_patron) {
+        println!("{ms:>9.3} ms  {q:?}");
+    }
+    Ok(())
+}
+
+/// The five slowest queries of a run, with their times in milliseconds.
+fn slowest<T>(
+    queries: &[T],
+    times: &[Duration],
+    text: impl Fn(&T) -> String,
+) -> Vec<(f64, String)> {
+    let mut v: Vec<(f64, String)> = queries
+        .iter()
+        .zip(times)
+        .map(|(q, t)| (t.as_secs_f64() * 1e3, text(q)))
+        .collect();
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    v.truncate(5);
+    v
+}
+
+/// Harvests a network into a fresh folder and opens its catalog.
+fn harvest_into(config: &Path, dir: &Path) -> anyhow::Result<Catalog> {
+    let mut network = unicat_config::Network::load(config)?;
+    network.index_dir = dir.to_path_buf();
+    let network = Arc::new(network);
+    let store = Arc::new(unicat_store::Store::open(&network.index_dir)?);
+    let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir)?);
+    let rt = tokio::runtime::Runtime::new()?;
+    let (report, _) = rt.block_on(unicat_harvest::harvest_and_publish(
+        network.clone(),
+        store.clone(),
+        index.clone(),
+        Default::default(),
+        Arc::new(unicat_harvest::LogObserver),
+    ))?;
+    anyhow::ensure!(
+        !report.any_failed(),
+        "{}: a library failed",
+        config.display()
+    );
+    index.reload()?;
+    Ok(Catalog::with(network, store, index))
+}
+
+fn known_item(
+    configs: &[PathBuf],
+    truths: &[PathBuf],
+    sample: usize,
+    seed: u64,
+    show: usize,
+) -> anyhow::Result<()> {
+    use unicat_benches::known_item::{self as ki, Kind, Score};
+    anyhow::ensure!(
+        configs.len() == truths.len(),
+        "give one --truth for each --config"
+    );
+    // (kind, unique title?) → score, over every network.
+    let mut total: BTreeMap<(Kind, bool), Score> = BTreeMap::new();
+    let mut manifestations = 0usize;
+    for (config, truth) in configs.iter().zip(truths) {
+        let dir = std::env::temp_dir().join(format!(
+            "unicat-known-item-{}-{}",
+            std::process::id(),
+            manifestations
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let t = Instant::now();
+        let catalog = harvest_into(config, &dir)?;
+        eprintln!("{}: harvested in {:.1?}", config.display(), t.elapsed());
+        let want = read_truth(truth)?;
+        // Manifestation → its records, in truth order.
+        let mut records: BTreeMap<&str, Vec<&(String, String)>> = BTreeMap::new();
+        let mut order: Vec<&(String, String)> = want.keys().collect();
+        order.sort();
+        for k in &order {
+            records.entry(want[*k].as_str()).or_default().push(k);
+        }
+        let snapshot = catalog.store().snapshot()?;
+        // Folded title proper → the manifestations with a record so titled.
+        let mut by_title: HashMap<String, HashSet<&str>> = HashMap::new();
+        let mut described: HashMap<&(String, String), unicat_store::StoredRecord> = HashMap::new();
+        for k in &order {
+            if let Some(r) = snapshot.record(&k.0, &k.1)? {
+                by_title
+                    .entry(unicat_index::title_key(&r.bib.title))
+                    .or_default()
+                    .insert(want[*k].as_str());
+                described.insert(k, r);
+            }
+        }
+        let mut rng = unicat_benches::Rng::new(seed);
+        let mut chosen: Vec<&str> = records.keys().copied().collect();
+        if sample > 0 && sample < chosen.len() {
+            let picks = rng.sample(chosen.len(), sample);
+            chosen = picks.into_iter().map(|i| chosen[i]).collect();
+        }
+        manifestations += chosen.len();
+        let mut shown: HashMap<Kind, usize> = HashMap::new();
+        for m in chosen {
+            // The record a patron copies from: one with ISBD punctuation
+            // and a statement of responsibility when there is one.
+            let recs: Vec<(&(String, String), &unicat_store::StoredRecord)> = records[m]
+                .iter()
+                .filter_map(|k| described.get(*k).map(|r| (*k, r)))
+                .collect();
+            let isbd = |r: &unicat_store::StoredRecord| {
+                Reader::new(&r.marc[..], Format::Iso2709)
+                    .next()
+                    .and_then(Result::ok)
+                    .and_then(|m| {
+                        m.data_field("245").map(|f| {
+                            f.subfields
+                                .iter()
+                                .any(|s| s.code == 'a' && s.value.trim_end().ends_with('/'))
+                                || f.subfields
+                                    .iter()
+                                    .any(|s| s.code != 'c' && s.value.trim_end().ends_with(" /"))
+                        })
+                    })
+                    .unwrap_or(false)
+            };
+            let Some(&(_, rec)) = recs
+                .iter()
+                .find(|(_, r)| r.bib.responsibility.is_some() && isbd(r))
+                .or_else(|| recs.iter().find(|(_, r)| r.bib.responsibility.is_some()))
+                .or(recs.first())
+            else {
+                continue;
+            };
+            let bib = &rec.bib;
+            let unique = by_title
+                .get(&unicat_index::title_key(&bib.title))
+                .is_none_or(|s| s.len() <= 1);
+            let marc = Reader::new(&rec.marc[..], Format::Iso2709)
+                .next()
+                .transpose()?;
+            let f245 = marc.as_ref().and_then(|r| r.data_field("245"));
+            let mut queries: Vec<(Kind, String)> = Vec::with_capacity(4);
+            if let Some(f) = f245 {
+                queries.push((Kind::Pasted, ki::pasted(f)));
+            }
+            if let Some(a) = bib.authors.first() {
+                queries.push((
+                    Kind::TitleAuthor,
+                    format!("{} {}", bib.title, ki::surname(a)),
+                ));
+            }
+            if let Some(s) = ki::slip(&bib.title, &mut rng) {
+                queries.push((Kind::Slip, s));
+            }
+            queries.push((
+                Kind::FirstWords,
+                ki::first_words(&bib.title, bib.subtitle.as_deref()),
+            ));
+            for (kind, q) in queries {
+                let r = catalog.search(&SearchRequest {
+                    q: q.clone(),
+                    per_page: 10,
+                    ..SearchRequest::default()
+                })?;
+                let rank = r
+                    .results
+                    .iter()
+                    .position(|d| {
+                        d.holdings.iter().any(|h| {
+                            want.get(&(h.library.clone(), h.record_id.clone()))
+                                .is_some_and(|x| x == m)
+                        })
+                    })
+                    .map(|i| i + 1);
+                let unique = unique || !matches!(kind, Kind::Pasted | Kind::TitleAuthor);
+                total.entry((kind, unique)).or_default().add(rank);
+                let n = shown.entry(kind).or_default();
+                if rank != Some(1) && *n < show && unique {
+                    *n += 1;
+                    println!(
+                        "miss {kind:?} rank {rank:?}: {q:?} (wanted {:?}; first {:?})",
+                        bib.title,
+                        r.results.first().map(|d| d.title.as_str())
+                    );
+                }
+            }
+        }
+        drop(snapshot);
+        drop(catalog);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    println!(
+        "\n{manifestations} manifestations from {} network(s)\n",
+        configs.len()
+    );
+    println!("| query | titles | n | rank 1 | top 10 |");
+    println!("|---|---|---:|---:|---:|");
+    for kind in Kind::ALL {
+        let split = matches!(kind, Kind::Pasted | Kind::TitleAuthor);
+        let rows: Vec<(&str, Score)> = if split {
+            let u = total.get(&(kind, true)).copied().unwrap_or_default();
+            let o = total.get(&(kind, false)).copied().unwrap_or_default();
+            let mut all = u;
+            all.merge(&o);
+            vec![("unique", u), ("shared with another", o), ("all", all)]
+        } else {
+            vec![("all", total.get(&(kind, true)).copied().unwrap_or_default())]
+        };
+        for (titles, s) in rows {
+            println!(
+                "| {} | {titles} | {} | {:.1} % | {:.1} % |",
+                kind.label(),
+                s.n,
+                s.first_pct(),
+                s.top10_pct()
+            );
+        }
+    }
     Ok(())
 }
 
@@ -1068,6 +1345,13 @@ fn main() -> anyhow::Result<()> {
             runs,
         } => mfhd(&corpus, &out, records, runs),
         Command::Queries { config, n } => queries(&config, n),
+        Command::KnownItem {
+            config,
+            truth,
+            sample,
+            seed,
+            show,
+        } => known_item(&config, &truth, sample, seed, show),
         Command::Quality { config, truth } => quality(&config, &truth),
         Command::Cluster { config, truth } => cluster(&config, truth.as_deref()),
         Command::Explain {

@@ -41,6 +41,12 @@ pub struct SearchArgs {
     /// Print the JSON the API gives.
     #[arg(long)]
     json: bool,
+    /// Read the query as written: a malformed query is an error (with where
+    /// and why), words match exactly, nothing is relaxed or suggested. By
+    /// default the query is read as the search page reads it (punctuation
+    /// and stray operators ignored, close spellings matched).
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn parse_sort(s: &str) -> Result<Sort, String> {
@@ -96,6 +102,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         library: args.library,
         format: args.format,
         sort: parse_sort(&args.sort).map_err(anyhow::Error::msg)?,
+        strict: args.strict,
         ..SearchRequest::default()
     };
     let r = catalog.search(&req)?;
@@ -106,6 +113,15 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(out, "{} clusters for {:?}", r.total, args.query)?;
+    if r.relaxed {
+        writeln!(
+            out,
+            "No results for all words; showing results for most of them"
+        )?;
+    }
+    if let Some(s) = &r.suggestion {
+        writeln!(out, "Did you mean {s:?}?")?;
+    }
     for (i, d) in r.results.iter().enumerate() {
         writeln!(out, "{:>4}. {}", (r.page - 1) * r.per_page + i + 1, line(d))?;
     }

@@ -42,6 +42,12 @@ pub(crate) struct Fields {
     pub language: Field,
     pub year: Field,
     pub sort_title: Field,
+    /// Every wording of the title as one folded term ([`crate::title_key`]):
+    /// title proper, title with subtitle, each member's and alternate
+    /// titles. A query equal to one is the known item.
+    pub title_key: Field,
+    /// The members' main entries (1XX), which count more than other names.
+    pub main_entry: Field,
     pub holders: Field,
     /// The [`ClusterDoc`] in postcard: compact, and quick to write and to
     /// read back (until 2026-12 it was JSON in a field named `data`; an
@@ -63,6 +69,11 @@ impl Fields {
                 .set_tokenizer(ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        let words_only = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         let fields = Fields {
             id: b.add_text_field("id", STRING | STORED),
             title: b.add_text_field("title", text.clone()),
@@ -70,6 +81,8 @@ impl Fields {
             subject: b.add_text_field("subject", text.clone()),
             publisher: b.add_text_field("publisher", text.clone()),
             notes: b.add_text_field("notes", text),
+            title_key: b.add_text_field("title_key", STRING),
+            main_entry: b.add_text_field("main_entry", words_only),
             isbn: b.add_text_field("isbn", STRING),
             issn: b.add_text_field("issn", STRING),
             oclc: b.add_text_field("oclc", STRING),
@@ -110,6 +123,25 @@ impl Fields {
                 d.add_text(self.title, t);
             }
         }
+        let mut keys: Vec<String> = Vec::with_capacity(4 + extra.title_keys.len());
+        let mut key = |k: String| {
+            if !k.is_empty() && !keys.contains(&k) {
+                keys.push(k);
+            }
+        };
+        key(crate::title_key(&doc.title));
+        if let Some(s) = &doc.subtitle {
+            key(crate::title_key(&format!("{} {s}", doc.title)));
+        }
+        for k in &extra.title_keys {
+            key(k.clone());
+        }
+        for k in &keys {
+            d.add_text(self.title_key, k);
+        }
+        for a in doc.authors.first().into_iter().chain(&extra.main_entries) {
+            d.add_text(self.main_entry, a);
+        }
         for a in &doc.authors {
             d.add_text(self.author, a);
         }
@@ -133,6 +165,7 @@ impl Fields {
             .notes
             .iter()
             .filter(|n| !doc.subjects.contains(n))
+            .chain(&extra.responsibilities)
             .chain(&doc.series)
             .chain(doc.edition.iter())
         {
@@ -200,6 +233,13 @@ pub struct SearchText {
     pub publishers: Vec<String>,
     /// Notes, contents, summaries.
     pub notes: Vec<String>,
+    /// Statements of responsibility (245 $c), indexed with the notes: the
+    /// names a pasted title carries, even where no 1XX/7XX gives them.
+    pub responsibilities: Vec<String>,
+    /// Title keys of every member's wordings ([`crate::title_key`]).
+    pub title_keys: Vec<String>,
+    /// Members' main entries that differ from the displayed one.
+    pub main_entries: Vec<String>,
 }
 
 impl SearchText {
@@ -213,7 +253,27 @@ impl SearchText {
                 list.push(v.to_string());
             }
         };
+        let key = |list: &mut Vec<String>, v: &str| {
+            let k = crate::title_key(v);
+            if !k.is_empty() && !list.contains(&k) && list.len() < 64 {
+                list.push(k);
+            }
+        };
         for b in bibs {
+            key(&mut s.title_keys, &b.title);
+            key(&mut s.title_keys, &b.display_title());
+            if let Some(st) = &b.subtitle {
+                key(&mut s.title_keys, &format!("{} {st}", b.title));
+            }
+            for t in &b.alternate_titles {
+                key(&mut s.title_keys, t);
+            }
+            if let Some(main) = b.authors.first() {
+                add(&mut s.main_entries, main);
+            }
+            if let Some(r) = &b.responsibility {
+                add(&mut s.responsibilities, r);
+            }
             add(&mut s.titles, &b.title);
             if let Some(st) = &b.subtitle {
                 add(&mut s.titles, st);

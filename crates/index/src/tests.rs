@@ -1,4 +1,5 @@
 use super::*;
+use crate::query::Text;
 use std::ops::Bound;
 
 fn doc(
@@ -379,4 +380,242 @@ fn a_stored_document_reads_back_as_it_was_written() {
     assert_eq!(index.get("c9").unwrap(), Some(full.clone()));
     let r = index.search(&Query::All, 0, 10, Sort::Title).unwrap();
     assert_eq!(r.hits, vec![full]);
+}
+
+fn text(words: &str) -> Query {
+    Query::Text(Text {
+        words: words.into(),
+        fuzzy: true,
+        ..Text::default()
+    })
+}
+
+fn top(index: &CatalogIndex, q: &Query) -> Vec<String> {
+    ids(&index.search(q, 0, 10, Sort::Relevance).unwrap())
+}
+
+#[test]
+fn the_known_item_ranks_first() {
+    let mut subject = doc(
+        "subject",
+        "Camels",
+        "Smith, Al",
+        2003,
+        "book",
+        &["a", "b", "c", "d"],
+        "9780000000014",
+    );
+    subject.subjects = vec!["Perl (Computer program language) -- Programming".into()];
+    let (_d, index) = index_with(&[
+        doc(
+            "scatter",
+            "Perl for programming managers",
+            "Perl, Ann",
+            2001,
+            "book",
+            &["a", "b", "c"],
+            "9780000000011",
+        ),
+        doc(
+            "phrase",
+            "Advanced programming perl techniques",
+            "Smith, Jo",
+            2002,
+            "book",
+            &["a"],
+            "9780000000012",
+        ),
+        doc(
+            "exact",
+            "Programming Perl",
+            "Wall, Larry",
+            2000,
+            "book",
+            &["a"],
+            "9780000000013",
+        ),
+        subject,
+    ]);
+    // Exact title first, then the phrase in a title, then scattered words.
+    assert_eq!(
+        top(&index, &text("programming perl")),
+        ["exact", "phrase", "scatter", "subject"]
+    );
+    // Title + author: the title equal to the first words.
+    assert_eq!(top(&index, &text("Programming Perl Wall"))[0], "exact");
+    assert_eq!(top(&index, &text("wall programming perl"))[0], "exact");
+}
+
+#[test]
+fn more_holdings_break_ties() {
+    let (_d, index) = index_with(&[
+        doc(
+            "one",
+            "The hobbit",
+            "Tolkien, J. R. R.",
+            1997,
+            "book",
+            &["a"],
+            "9780000000021",
+        ),
+        doc(
+            "four",
+            "The hobbit",
+            "Tolkien, J. R. R.",
+            1997,
+            "book",
+            &["a", "b", "c", "d"],
+            "9780000000022",
+        ),
+        doc(
+            "two",
+            "The hobbit",
+            "Tolkien, J. R. R.",
+            1997,
+            "book",
+            &["a", "b"],
+            "9780000000023",
+        ),
+    ]);
+    assert_eq!(top(&index, &text("hobbit")), ["four", "two", "one"]);
+}
+
+#[test]
+fn close_spellings_match_below_the_word_itself() {
+    let (_d, index) = index_with(&[
+        doc(
+            "right",
+            "Programming Perl",
+            "Wall, Larry",
+            2000,
+            "book",
+            &["a"],
+            "9780000000031",
+        ),
+        doc(
+            "slip",
+            "Programing in the small",
+            "Wall, Larry",
+            2000,
+            "book",
+            &["a"],
+            "9780000000032",
+        ),
+        doc(
+            "far",
+            "Progress reports",
+            "Wall, Larry",
+            2000,
+            "book",
+            &["a"],
+            "9780000000033",
+        ),
+    ]);
+    // One edit for 5–7 letters, two for 8 and more.
+    assert_eq!(top(&index, &text("programming")), ["right", "slip"]);
+    assert_eq!(top(&index, &text("programing")), ["slip", "right"]);
+    assert_eq!(top(&index, &text("prgoramming perl")), ["right"]);
+    assert_eq!(top(&index, &text("larry wal")), [] as [String; 0]);
+    assert_eq!(top(&index, &text("lary")), [] as [String; 0]);
+    // Read strictly, words match exactly.
+    assert_eq!(
+        top(&index, &Query::Text(Text::words("programing"))),
+        ["slip"]
+    );
+    // Most of the words.
+    let most = Query::Text(Text {
+        words: "programming perl camels".into(),
+        minimum: crate::Minimum::Most,
+        ..Text::default()
+    });
+    assert_eq!(top(&index, &most), ["right"]);
+}
+
+#[test]
+fn corrections_come_from_the_index() {
+    let (_d, index) = index_with(&[
+        doc(
+            "a",
+            "Programming Perl",
+            "Wall, Larry",
+            2000,
+            "book",
+            &["a"],
+            "9780000000041",
+        ),
+        doc(
+            "b",
+            "Programming Python",
+            "Lutz, Mark",
+            2001,
+            "book",
+            &["a"],
+            "9780000000042",
+        ),
+        doc(
+            "c",
+            "Programing in the small",
+            "Wall, Larry",
+            2000,
+            "book",
+            &["a"],
+            "9780000000043",
+        ),
+    ]);
+    assert_eq!(index.word_frequency("programming").unwrap(), 2);
+    assert_eq!(index.word_frequency("progrmming").unwrap(), 0);
+    let c = index.closest_word("progrmming").unwrap().unwrap();
+    assert_eq!(
+        (c.word.as_str(), c.distance, c.documents),
+        ("programming", 1, 2)
+    );
+    assert_eq!(
+        index.closest_word("pyhton").unwrap().unwrap().word,
+        "python"
+    );
+    assert!(index.closest_word("zzzzzz").unwrap().is_none());
+    assert!(index.closest_word("pel").unwrap().is_none());
+}
+
+#[test]
+fn diacritics_case_and_initials_fold() {
+    let (_d, index) = index_with(&[
+        doc(
+            "pl",
+            "Rozważna i romantyczna",
+            "Austen, Jane",
+            1995,
+            "book",
+            &["a"],
+            "9780000000051",
+        ),
+        doc(
+            "fr",
+            "Études et causeries littéraires",
+            "Delaporte, P. V.",
+            1899,
+            "book",
+            &["a"],
+            "9780000000052",
+        ),
+        doc(
+            "en",
+            "The fellowship of the ring",
+            "Tolkien, J.R.R.",
+            1954,
+            "book",
+            &["a"],
+            "9780000000053",
+        ),
+    ]);
+    assert_eq!(top(&index, &text("Rozwazna")), ["pl"]);
+    assert_eq!(top(&index, &text("ETUDES")), ["fr"]);
+    assert_eq!(top(&index, &text("Tolkien, J. R. R.")), ["en"]);
+    assert_eq!(
+        top(
+            &index,
+            &Query::Phrase(SearchField::Author, "Tolkien, J. R. R.".into())
+        ),
+        ["en"]
+    );
 }

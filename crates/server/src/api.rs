@@ -46,6 +46,7 @@ pub fn search_request(p: &Params) -> Result<SearchRequest, ApiError> {
         year_from: p.year("year_from")?,
         year_to: p.year("year_to")?,
         sort: sort(p)?,
+        strict: p.flag("strict")?,
     })
 }
 

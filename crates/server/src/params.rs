@@ -76,4 +76,15 @@ impl Params {
             },
         }
     }
+
+    /// A yes/no parameter (`true`/`false`, `1`/`0`, `yes`/`no`; absent is no).
+    pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.text(name).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("false" | "0" | "no" | "off") => Ok(false),
+            Some("true" | "1" | "yes" | "on") => Ok(true),
+            Some(v) => Err(ApiError::bad_parameter(format!(
+                "{name} must be true or false, not {v:?}"
+            ))),
+        }
+    }
 }

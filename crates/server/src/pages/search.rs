@@ -1,7 +1,7 @@
 //! The search page (`/`): the form, an introduction when nothing is asked,
 //! otherwise the results with facets, current filters and paging.
 
-use super::{Layout, error_page, html, labels, segment};
+use super::{Layout, error_page, html, labels, phrase, segment};
 use crate::params::Params;
 use crate::{ApiError, AppState, api};
 use askama::Template;
@@ -10,6 +10,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use unicat_catalog::{ClusterDoc, FacetValue, MAX_DEPTH, SearchResponse};
 
+/// Subjects shown with a result.
+const SUBJECTS_SHOWN: usize = 3;
 /// Facet values shown before "More …".
 const FACET_SHOWN: usize = 8;
 /// Page links either side of the current page.
@@ -193,12 +195,25 @@ pub(crate) struct Filter {
     remove: String,
 }
 
+/// A name or a subject, a link to the search for it.
+pub(crate) struct Link {
+    text: String,
+    href: String,
+}
+
+/// "Did you mean …?"
+pub(crate) struct Suggestion {
+    q: String,
+    href: String,
+}
+
 /// A result.
 pub(crate) struct Item {
     href: String,
     title: String,
     subtitle: Option<String>,
-    authors: String,
+    authors: Vec<Link>,
+    subjects: Vec<Link>,
     year: Option<u16>,
     format: String,
     edition: Option<String>,
@@ -251,6 +266,9 @@ pub(crate) struct YearForm {
 pub(crate) struct Results {
     heading: String,
     q: String,
+    /// Why the results have most of the words, not all.
+    relaxed: Option<&'static str>,
+    suggestion: Option<Suggestion>,
     range: Option<String>,
     filters: Vec<Filter>,
     clear: Option<String>,
@@ -385,9 +403,18 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
     });
     let last_page = last_page(r.total, per_page);
     let past_end = (r.results.is_empty() && r.total > 0).then(|| g.href_at(1));
+    let relaxed = r
+        .relaxed
+        .then_some("No results for all words; showing results for most of them.");
+    let suggestion = r.suggestion.as_ref().map(|q| Suggestion {
+        q: q.clone(),
+        href: g.with(|g| g.q = q.clone()),
+    });
     Results {
         heading,
         q: g.q.clone(),
+        relaxed,
+        suggestion,
         range,
         filters: filters(state, g),
         clear: g.has_filters().then(|| {
@@ -399,7 +426,7 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
                 g.year_to = None;
             })
         }),
-        items: r.results.iter().map(item).collect(),
+        items: r.results.iter().map(|d| item(g, d)).collect(),
         start: offset + 1,
         facets: facets(state, g, &r),
         years: YearForm {
@@ -456,13 +483,35 @@ fn paging(g: &Given, page: usize, last: usize) -> Option<Paging> {
     })
 }
 
-fn item(doc: &ClusterDoc) -> Item {
+/// The search for a name or a subject, as a fielded phrase, keeping the
+/// filters and the page size.
+fn search_link(g: &Given, field: &str, value: &str) -> String {
+    g.with(|g| g.q = phrase(field, value))
+}
+
+fn item(g: &Given, doc: &ClusterDoc) -> Item {
     let (held, availability) = labels::held(doc);
     Item {
         href: format!("/clusters/{}", segment(&doc.id)),
         title: doc.title.clone(),
         subtitle: doc.subtitle.clone(),
-        authors: doc.authors.join("; "),
+        authors: doc
+            .authors
+            .iter()
+            .map(|a| Link {
+                text: a.clone(),
+                href: search_link(g, "author", a),
+            })
+            .collect(),
+        subjects: doc
+            .subjects
+            .iter()
+            .take(SUBJECTS_SHOWN)
+            .map(|s| Link {
+                text: s.clone(),
+                href: search_link(g, "subject", s),
+            })
+            .collect(),
         year: doc.year,
         format: labels::format(&doc.format),
         edition: doc.edition.clone(),

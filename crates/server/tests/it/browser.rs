@@ -139,11 +139,15 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts everything, the window `width`×`height` CSS pixels. A
+    /// Starts everything on `catalog`, the window `width`×`height` CSS pixels. A
     /// `phone` emulates a touch screen of that size (a desktop window is
     /// never narrower than 500 pixels).
-    pub async fn start(width: u32, height: u32, phone: bool) -> Res<Browser> {
-        let catalog = fixture().catalog.clone();
+    pub async fn start(
+        catalog: std::sync::Arc<unicat_catalog::Catalog>,
+        width: u32,
+        height: u32,
+        phone: bool,
+    ) -> Res<Browser> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
         let server = tokio::spawn(async move {
@@ -252,8 +256,21 @@ async fn run<F>(width: u32, height: u32, phone: bool, steps: F)
 where
     F: AsyncFnOnce(&Browser) -> Res,
 {
+    run_on(fixture().catalog.clone(), width, height, phone, steps).await
+}
+
+/// [`run`] on another catalog.
+async fn run_on<F>(
+    catalog: std::sync::Arc<unicat_catalog::Catalog>,
+    width: u32,
+    height: u32,
+    phone: bool,
+    steps: F,
+) where
+    F: AsyncFnOnce(&Browser) -> Res,
+{
     let started = Instant::now();
-    let browser = tokio::time::timeout(OVERALL, Browser::start(width, height, phone))
+    let browser = tokio::time::timeout(OVERALL, Browser::start(catalog, width, height, phone))
         .await
         .expect("the browser starts in time")
         .unwrap_or_else(|e| panic!("{e}"));
@@ -273,6 +290,76 @@ async fn texts(c: &Client, css: &str) -> Res<Vec<String>> {
         out.push(e.text().await?);
     }
     Ok(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mistyped_title_is_suggested_and_found() {
+    run_on(
+        crate::demo().catalog.clone(),
+        1280,
+        900,
+        false,
+        async |b: &Browser| {
+            let c = &b.client;
+            b.open("/").await?;
+            c.find(Locator::Id("q"))
+                .await?
+                .send_keys("programing perl")
+                .await?;
+            c.find(Locator::Css("form.search-form button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            let link = c
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("#suggestion a"))
+                .await?;
+            let said = c.find(Locator::Id("suggestion")).await?.text().await?;
+            ensure!(
+                said == "Did you mean programming perl?",
+                "the suggestion says {said:?}"
+            );
+            let href = link.attr("href").await?.unwrap_or_default();
+            ensure!(
+                href.starts_with("/?q=programming+perl"),
+                "the suggestion links to {href:?}"
+            );
+            let corrected = c.current_url().await?.join(&href)?;
+            link.click().await?;
+            if let Err(e) = c.wait().at_most(WAIT).for_url(&corrected).await {
+                let at = c.current_url().await?;
+                return Err(format!("the suggestion led to {at}, not {corrected}: {e}").into());
+            }
+            ensure!(
+                c.find_all(Locator::Id("suggestion")).await?.is_empty(),
+                "the corrected search still suggests something"
+            );
+            let first = c
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("ol.result-list li.result h3 a"))
+                .await?;
+            let title = first.text().await?;
+            ensure!(title == "Programming Perl", "the first result is {title:?}");
+            first.click().await?;
+            let h1 = c
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("h1#title"))
+                .await?
+                .text()
+                .await?;
+            ensure!(
+                h1.starts_with("Programming Perl"),
+                "the item page is {h1:?}"
+            );
+            let rows = texts(c, "table.holdings tbody tr").await?;
+            ensure!(!rows.is_empty(), "the item page shows no holdings");
+            Ok(())
+        },
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

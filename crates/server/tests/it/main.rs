@@ -4,6 +4,7 @@
 mod api;
 mod browser;
 mod pages;
+mod search_box;
 mod sru;
 mod yaz;
 

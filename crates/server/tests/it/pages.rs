@@ -818,9 +818,9 @@ async fn an_unknown_cluster_is_a_404_page() {
 
 #[tokio::test]
 async fn a_bad_query_is_a_400_page_with_the_reason() {
-    let (_, api) = get_json("/api/search?q=%22unbalanced").await;
+    let (_, api) = get_json("/api/search?q=%22unbalanced&strict=true").await;
     let message = api["error"]["message"].as_str().unwrap().to_string();
-    let (status, doc) = html_page("/?q=%22unbalanced").await;
+    let (status, doc) = html_page("/?q=%22unbalanced&strict=true").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let shown = doc.one("#search-error").text();
     assert_eq!(shown.to_lowercase(), format!("{}.", message.to_lowercase()));
