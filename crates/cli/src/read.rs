@@ -204,14 +204,16 @@ pub fn holdings(args: HoldingsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `unicat works`: one JSON line per work.
-pub fn works(args: ClustersArgs) -> anyhow::Result<ExitCode> {
-    let catalog = open(&args.config)?;
+/// Writes what `each` yields to standard output, one JSON line each
+/// (`unicat clusters`, `unicat works`).
+fn json_lines<T: serde::Serialize>(
+    each: impl FnOnce(&mut dyn FnMut(T)) -> Result<(), unicat_catalog::CatalogError>,
+) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut result = Ok(());
-    catalog.for_each_work(|w| {
+    each(&mut |item| {
         if result.is_ok() {
-            result = serde_json::to_writer(&mut out, &w)
+            result = serde_json::to_writer(&mut out, &item)
                 .map_err(anyhow::Error::from)
                 .and_then(|_| writeln!(out).map_err(Into::into));
         }
@@ -219,6 +221,12 @@ pub fn works(args: ClustersArgs) -> anyhow::Result<ExitCode> {
     result?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `unicat works`: one JSON line per work.
+pub fn works(args: ClustersArgs) -> anyhow::Result<ExitCode> {
+    let catalog = open(&args.config)?;
+    json_lines(|f| catalog.for_each_work(f))
 }
 
 #[derive(Args)]
@@ -230,16 +238,5 @@ pub struct ClustersArgs {
 
 pub fn clusters(args: ClustersArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(&args.config)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut result = Ok(());
-    catalog.for_each_cluster(|c| {
-        if result.is_ok() {
-            result = serde_json::to_writer(&mut out, &c)
-                .map_err(anyhow::Error::from)
-                .and_then(|_| writeln!(out).map_err(Into::into));
-        }
-    })?;
-    result?;
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    json_lines(|f| catalog.for_each_cluster(f))
 }

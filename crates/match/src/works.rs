@@ -229,6 +229,16 @@ const MAX_TITLE_BUCKET: usize = 2000;
 /// A name and the first letters of a title: where titles with a slip meet.
 type NameAndStart<'a> = (&'a str, &'a str);
 
+/// Joins the sets of `a` and `b` (the lower root stays the root); false
+/// when they were one set already.
+fn union(parent: &mut [u32], a: u32, b: u32) -> bool {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra.max(rb) as usize] = ra.min(rb);
+    }
+    ra != rb
+}
+
 fn find(parent: &mut [u32], mut x: u32) -> u32 {
     while parent[x as usize] != x {
         let up = parent[parent[x as usize] as usize];
@@ -280,18 +290,15 @@ pub fn group_works(clusters: &[Vec<&Manifestation>]) -> Works {
                     related.push((a, b));
                     continue;
                 }
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                if ra == rb {
-                    continue;
+                if union(&mut parent, a, b) {
+                    links.push(WorkLink {
+                        a,
+                        b,
+                        title: (*title).to_string(),
+                        title_from: (sa, sb),
+                        name: name.cloned(),
+                    });
                 }
-                parent[ra.max(rb) as usize] = ra.min(rb);
-                links.push(WorkLink {
-                    a,
-                    b,
-                    title: (*title).to_string(),
-                    title_from: (sa, sb),
-                    name: name.cloned(),
-                });
             }
         }
     }
@@ -332,18 +339,15 @@ pub fn group_works(clusters: &[Vec<&Manifestation>]) -> Works {
                 {
                     continue;
                 }
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                if ra == rb {
-                    continue;
+                if union(&mut parent, a, b) {
+                    links.push(WorkLink {
+                        a,
+                        b,
+                        title: ta.to_string(),
+                        title_from: (TitleSource::Title, TitleSource::Title),
+                        name: Some((*name).to_string()),
+                    });
                 }
-                parent[ra.max(rb) as usize] = ra.min(rb);
-                links.push(WorkLink {
-                    a,
-                    b,
-                    title: ta.to_string(),
-                    title_from: (TitleSource::Title, TitleSource::Title),
-                    name: Some((*name).to_string()),
-                });
             }
         }
     }
