@@ -48,6 +48,12 @@ pub struct LenderSuggestion {
     /// The library's summary holdings, verbatim.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub summary_holdings: Vec<String>,
+    /// For a work ("any edition"): the cluster this library would lend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// For a work: that edition in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
 }
 
 /// `/api/lenders`.
@@ -190,6 +196,31 @@ impl Catalog {
         requester: &str,
         issue: Issue,
     ) -> Result<LendersResponse, CatalogError> {
+        let doc = self.cluster_doc(cluster)?;
+        let (requester, lenders, excluded) =
+            self.rank_lenders(std::slice::from_ref(&doc), requester, issue, false)?;
+        Ok(LendersResponse {
+            issue,
+            openurl: openurl(&doc),
+            id: doc.id,
+            title: doc.title,
+            requester,
+            lenders,
+            excluded,
+        })
+    }
+
+    /// Ranks the lenders of some manifestations (one, or a work's editions
+    /// in the formats a requester accepts; `per_edition` names the edition
+    /// on each line). Returns the requester's id, the lenders (at most
+    /// [`MAX_LENDERS`], one per library) and why holders were left out.
+    pub(crate) fn rank_lenders(
+        &self,
+        docs: &[ClusterDoc],
+        requester: &str,
+        issue: Issue,
+        per_edition: bool,
+    ) -> Result<(String, Vec<LenderSuggestion>, Vec<String>), CatalogError> {
         let requester = requester.trim().to_lowercase();
         let Some(req_lib) = self.network.library(&requester) else {
             return Err(CatalogError::new(
@@ -197,12 +228,15 @@ impl Catalog {
                 format!("no library '{requester}' in this network"),
             ));
         };
-        let doc = self.cluster_doc(cluster)?;
         let mut excluded = Vec::new();
         // One entry per library: a library holding the cluster through
-        // several records lends whichever copy is best.
+        // several records (or several editions) lends whichever copy is
+        // best.
         let mut best: Vec<LenderSuggestion> = Vec::new();
-        for h in &doc.holdings {
+        for (doc, h) in docs
+            .iter()
+            .flat_map(|d| d.holdings.iter().map(move |h| (d, h)))
+        {
             if h.library == requester {
                 continue;
             }
@@ -258,6 +292,8 @@ impl Catalog {
                 url: h.url.clone(),
                 reason: String::new(),
                 coverage: (!issue.is_empty()).then_some(covers),
+                cluster: per_edition.then(|| doc.id.clone()),
+                edition: per_edition.then(|| edition_label(doc)),
                 summary_holdings: h
                     .summary_holdings
                     .iter()
@@ -352,16 +388,27 @@ impl Catalog {
                 ));
             }
         }
-        Ok(LendersResponse {
-            issue,
-            openurl: openurl(&doc),
-            id: doc.id,
-            title: doc.title,
-            requester,
-            lenders: best,
-            excluded,
-        })
+        Ok((requester, best, excluded))
     }
+}
+
+/// An edition in words, for a lender line: "Large print, 2012, 2nd ed.".
+pub fn edition_label(doc: &ClusterDoc) -> String {
+    let mut parts = vec![
+        unicat_bib::MaterialFormat::parse(&doc.format)
+            .map(|f| f.label().to_string())
+            .unwrap_or_else(|| doc.format.clone()),
+    ];
+    if let Some(y) = doc.year {
+        parts.push(y.to_string());
+    }
+    if let Some(e) = &doc.edition {
+        parts.push(e.clone());
+    }
+    if let Some(p) = &doc.publisher {
+        parts.push(p.clone());
+    }
+    parts.join(", ")
 }
 
 /// Reads the status words of a holding.
@@ -413,6 +460,7 @@ mod tests {
             subjects: vec![],
             lc_class: None,
             lc_call_number: None,
+            work: None,
         };
         let u = openurl(&doc);
         assert!(u.starts_with("url_ver=Z39.88-2004&ctx_ver=Z39.88-2004"));

@@ -108,6 +108,9 @@ fn find_folded(text: &str, token: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
+/// An overlap report and the index generation it was computed at.
+type CachedOverlap = (u64, Arc<overlap::OverlapReport>);
+
 /// A search, as the API takes it.
 #[derive(Clone, Debug)]
 pub struct SearchRequest {
@@ -133,6 +136,61 @@ pub struct SearchRequest {
     /// an error, words match exactly, nothing is relaxed or suggested. The
     /// default is the lenient reading ([`query::parse_lenient`]).
     pub strict: bool,
+    /// One result per manifestation (cluster) or per work.
+    pub group: Group,
+}
+
+/// What one search result is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// A manifestation cluster (one edition in one format): the API's
+    /// default, and SRU's only level.
+    #[default]
+    Manifestation,
+    /// A work: its best-matching manifestation, with what the work holds
+    /// in every format (the patron page's default).
+    Work,
+}
+
+impl Group {
+    /// Reads `manifestation` (or `cluster`, `edition`) or `work`.
+    pub fn parse(text: &str) -> Option<Group> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "manifestation" | "manifestations" | "cluster" | "edition" | "editions" => {
+                Some(Group::Manifestation)
+            }
+            "work" | "works" => Some(Group::Work),
+            _ => None,
+        }
+    }
+}
+
+/// A work among grouped results (parallel to [`SearchResponse::results`],
+/// whose entry is its best-matching manifestation).
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkResult {
+    /// Work id (`/api/works/{id}`); None for a cluster not yet grouped.
+    pub id: Option<String>,
+    /// Its manifestations that match the search.
+    pub matched: u32,
+    /// All its manifestations in the index.
+    pub editions: u32,
+    /// Distinct libraries holding any of them.
+    pub libraries: u32,
+    /// By format, most editions first.
+    pub formats: Vec<WorkFormat>,
+}
+
+/// One format of a work.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkFormat {
+    /// Format code.
+    pub format: String,
+    /// Manifestations in this format.
+    pub editions: u32,
+    /// Distinct libraries holding one.
+    pub libraries: u32,
 }
 
 impl Default for SearchRequest {
@@ -148,6 +206,7 @@ impl Default for SearchRequest {
             year_to: None,
             sort: Sort::Relevance,
             strict: false,
+            group: Group::Manifestation,
         }
     }
 }
@@ -177,15 +236,22 @@ pub struct Facets {
 /// A search's answer: a page of [`ClusterDoc`]s and the facet counts.
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchResponse {
-    /// Clusters matching.
+    /// What a result is: `manifestation` or `work`.
+    pub group: Group,
+    /// Results matching: clusters, or works when grouped by work.
     pub total: u64,
+    /// Manifestation clusters matching (equal to `total` unless grouped).
+    pub clusters: u64,
     /// The page.
     pub page: usize,
     /// Results per page.
     pub per_page: usize,
-    /// The page's clusters.
+    /// The page's clusters (grouped by work: each work's best match).
     pub results: Vec<ClusterDoc>,
-    /// Facet counts (clusters).
+    /// Grouped by work: the works, one per result, in the same order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub works: Vec<WorkResult>,
+    /// Facet counts: always manifestation clusters, also when grouped.
     pub facets: Facets,
     /// True when the words found nothing together and the results are
     /// those with most of them (the lenient reading only).
@@ -271,7 +337,8 @@ pub struct Catalog {
     store: Arc<Store>,
     index: Arc<CatalogIndex>,
     rotation: lenders::Rotation,
-    overlap_cache: std::sync::Mutex<Option<(u64, Arc<overlap::OverlapReport>)>>,
+    /// By level: manifestations, works.
+    overlap_cache: std::sync::Mutex<[Option<CachedOverlap>; 2]>,
 }
 
 impl Catalog {
@@ -294,7 +361,7 @@ impl Catalog {
             store,
             index,
             rotation: lenders::Rotation::default(),
-            overlap_cache: std::sync::Mutex::new(None),
+            overlap_cache: std::sync::Mutex::new([None, None]),
         }
     }
 
@@ -394,11 +461,11 @@ impl Catalog {
         let offset = Catalog::check_paging(req.page, req.per_page)?;
         if req.strict {
             let query = self.request_query(req)?;
-            return self.run(&query, offset, req.per_page, req.page, req.sort);
+            return self.run_grouped(&query, offset, req);
         }
         let text = query::parse_lenient(&req.q);
         let query = self.with_filters(text.clone(), req)?;
-        let mut response = self.run(&query, offset, req.per_page, req.page, req.sort)?;
+        let mut response = self.run_grouped(&query, offset, req)?;
         if response.total > 0 {
             return Ok(response);
         }
@@ -408,13 +475,7 @@ impl Catalog {
             let Some(wider) = widen(&text, true, minimum) else {
                 continue;
             };
-            let widened = self.run(
-                &self.with_filters(wider, req)?,
-                offset,
-                req.per_page,
-                req.page,
-                req.sort,
-            )?;
+            let widened = self.run_grouped(&self.with_filters(wider, req)?, offset, req)?;
             if widened.total > 0 {
                 response = SearchResponse {
                     relaxed: minimum != Minimum::All,
@@ -475,6 +536,63 @@ impl Catalog {
         Ok((better > 0).then_some(corrected))
     }
 
+    /// Runs an already built query at the request's level (manifestation
+    /// or work).
+    fn run_grouped(
+        &self,
+        query: &Query,
+        offset: usize,
+        req: &SearchRequest,
+    ) -> Result<SearchResponse, CatalogError> {
+        if req.group == Group::Manifestation {
+            return self.run(query, offset, req.per_page, req.page, req.sort);
+        }
+        let r = self
+            .index
+            .search_works(query, offset, req.per_page, req.sort)
+            .map_err(CatalogError::internal)?;
+        let mut response = Catalog::response(
+            SearchResults {
+                total: r.total,
+                hits: Vec::new(),
+                facets: r.facets,
+            },
+            req.page,
+            req.per_page,
+        );
+        response.group = Group::Work;
+        response.clusters = r.clusters;
+        for mut hit in r.hits {
+            // The best match's format first, the others by editions.
+            if let Some(at) = hit
+                .holdings
+                .formats
+                .iter()
+                .position(|f| f.format == hit.best.format)
+            {
+                hit.holdings.formats[..=at].rotate_right(1);
+            }
+            response.works.push(WorkResult {
+                id: hit.best.work.clone(),
+                matched: hit.matched,
+                editions: hit.holdings.editions,
+                libraries: hit.holdings.libraries,
+                formats: hit
+                    .holdings
+                    .formats
+                    .into_iter()
+                    .map(|f| WorkFormat {
+                        format: f.format,
+                        editions: f.editions,
+                        libraries: f.libraries,
+                    })
+                    .collect(),
+            });
+            response.results.push(hit.best);
+        }
+        Ok(response)
+    }
+
     /// Runs an already built query.
     pub fn run(
         &self,
@@ -498,10 +616,13 @@ impl Catalog {
                 .collect()
         };
         SearchResponse {
+            group: Group::Manifestation,
             total: r.total,
+            clusters: r.total,
             page,
             per_page,
             results: r.hits,
+            works: Vec::new(),
             facets: Facets {
                 library: conv(r.facets.library),
                 format: conv(r.facets.format),

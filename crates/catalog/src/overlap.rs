@@ -9,8 +9,14 @@
 //! Both come again broken down by format and by LC class letter (050 $a,
 //! where the records have one). Computed in one pass over the index's
 //! columns and cached until the index changes (the next harvest).
+//!
+//! At the work level ([`Group::Work`]) the same figures count works: a
+//! library holds a work when it holds any of its editions, so the only
+//! large-print copy of a widely held title is not a unique title. By
+//! format, a work counts once per format it is held in; its LC class is
+//! that of its first classed edition.
 
-use crate::{Catalog, CatalogError};
+use crate::{Catalog, CatalogError, Group};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -55,7 +61,9 @@ pub struct Breakdown {
 /// The whole report (`/api/overlap`).
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, Default)]
 pub struct OverlapReport {
-    /// Clusters in the catalog.
+    /// What is counted: `manifestation` (clusters) or `work`.
+    pub level: Group,
+    /// Clusters (or works) in the catalog.
     pub clusters: u64,
     /// Per library.
     pub libraries: Vec<LibraryOverlap>,
@@ -65,6 +73,14 @@ pub struct OverlapReport {
     pub by_format: BTreeMap<String, Breakdown>,
     /// The same, per LC class letter.
     pub by_lc_class: BTreeMap<String, Breakdown>,
+}
+
+/// One work's holders, gathered over its editions.
+#[derive(Default)]
+struct WorkProfile {
+    holders: Vec<usize>,
+    formats: Vec<(String, Vec<usize>)>,
+    class: Option<String>,
 }
 
 struct Acc {
@@ -167,21 +183,27 @@ impl Catalog {
     /// The collection-overlap report, from the cache when the index has not
     /// changed since it was computed.
     pub fn overlap(&self) -> Result<Arc<OverlapReport>, CatalogError> {
+        self.overlap_at(Group::Manifestation)
+    }
+
+    /// The report counting clusters or works.
+    pub fn overlap_at(&self, level: Group) -> Result<Arc<OverlapReport>, CatalogError> {
+        let slot = usize::from(level == Group::Work);
         let generation = self.index.generation();
         if let Ok(cache) = self.overlap_cache.lock()
-            && let Some((g, report)) = cache.as_ref()
+            && let Some((g, report)) = cache[slot].as_ref()
             && *g == generation
         {
             return Ok(report.clone());
         }
-        let report = Arc::new(self.compute_overlap()?);
+        let report = Arc::new(self.compute_overlap(level)?);
         if let Ok(mut cache) = self.overlap_cache.lock() {
-            *cache = Some((generation, report.clone()));
+            cache[slot] = Some((generation, report.clone()));
         }
         Ok(report)
     }
 
-    fn compute_overlap(&self) -> Result<OverlapReport, CatalogError> {
+    fn compute_overlap(&self, level: Group) -> Result<OverlapReport, CatalogError> {
         let ids: Vec<String> = self
             .network
             .libraries
@@ -204,13 +226,29 @@ impl Catalog {
         let mut by_format: BTreeMap<String, Acc> = BTreeMap::new();
         let mut by_class: BTreeMap<String, Acc> = BTreeMap::new();
         let mut holders: Vec<usize> = Vec::with_capacity(n);
+        // Works: every work's holders (all, by format) and class, added
+        // once all its editions are seen.
+        let mut works: std::collections::HashMap<u64, WorkProfile> =
+            std::collections::HashMap::new();
         self.index
-            .for_each_profile(|libs, format, class| {
+            .for_each_work_profile(|libs, format, class, work| {
                 holders.clear();
                 holders.extend(libs.iter().filter_map(|l| position.get(l).copied()));
                 holders.sort_unstable();
                 holders.dedup();
                 if holders.is_empty() {
+                    return;
+                }
+                if let (Group::Work, Some(work)) = (level, work) {
+                    let w = works.entry(work).or_default();
+                    w.holders.extend(&holders);
+                    match w.formats.iter_mut().find(|(f, _)| f == format) {
+                        Some((_, h)) => h.extend(&holders),
+                        None => w.formats.push((format.to_string(), holders.clone())),
+                    }
+                    if w.class.is_none() {
+                        w.class = class.map(str::to_string);
+                    }
                     return;
                 }
                 all.add(&holders);
@@ -226,8 +264,30 @@ impl Catalog {
                 }
             })
             .map_err(CatalogError::internal)?;
+        for (_, mut w) in works {
+            let set = |h: &mut Vec<usize>| {
+                h.sort_unstable();
+                h.dedup();
+            };
+            set(&mut w.holders);
+            all.add(&w.holders);
+            for (format, mut h) in w.formats {
+                set(&mut h);
+                by_format
+                    .entry(format)
+                    .or_insert_with(|| Acc::new(n))
+                    .add(&h);
+            }
+            if let Some(c) = w.class {
+                by_class
+                    .entry(c)
+                    .or_insert_with(|| Acc::new(n))
+                    .add(&w.holders);
+            }
+        }
         let all = all.finish(&ids, &names);
         Ok(OverlapReport {
+            level,
             clusters: all.clusters,
             libraries: all.libraries,
             matrix: all.matrix,

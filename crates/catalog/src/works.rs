@@ -2,7 +2,7 @@
 //! each a manifestation cluster with its holdings (see
 //! `unicat_match::works` for how they are grouped).
 
-use crate::{Catalog, CatalogError, ClusterDoc, ErrorCode};
+use crate::{Catalog, CatalogError, ClusterDoc, ErrorCode, FacetValue};
 use serde::Serialize;
 use unicat_match::works::WorkId;
 use unicat_store::{MemberRef, WorkLinkEntry};
@@ -45,6 +45,22 @@ pub struct WorkLinkLine {
     pub name: Option<String>,
 }
 
+impl WorkDetail {
+    /// Keeps the manifestations in an accepted format and, if given, a
+    /// language (`formats` and `languages` still list the whole work).
+    pub fn retain(&mut self, formats: &FormatChoice, language: Option<&str>) {
+        self.manifestations.retain(|m| {
+            formats.accepts(&m.doc.format)
+                && language.is_none_or(|l| {
+                    m.doc
+                        .language
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(l.trim()))
+                })
+        });
+    }
+}
+
 /// A work with every manifestation, grouped by format, then newest first.
 #[derive(Clone, Debug, Serialize)]
 pub struct WorkDetail {
@@ -58,6 +74,10 @@ pub struct WorkDetail {
     pub libraries: usize,
     /// Manifestations, by format then year (newest first).
     pub manifestations: Vec<WorkManifestation>,
+    /// Every format of the work and its manifestations (before any filter).
+    pub formats: Vec<FacetValue>,
+    /// Every language of the work and its manifestations (translations).
+    pub languages: Vec<FacetValue>,
     /// Why they are one work.
     pub evidence: Vec<WorkLinkLine>,
     /// Related works (a film and the novel it adapts): their ids.
@@ -94,6 +114,18 @@ impl Catalog {
         Ok(docs)
     }
 
+    /// How many manifestations a work has (0 for None or an unknown id).
+    pub fn work_size(&self, work: Option<&str>) -> Result<usize, CatalogError> {
+        let Some(id) = work.and_then(WorkId::parse) else {
+            return Ok(0);
+        };
+        Ok(self
+            .store()
+            .work(id.0)
+            .map_err(CatalogError::internal)?
+            .map_or(0, |w| w.clusters.len()))
+    }
+
     /// One work, by id.
     pub fn work(&self, id: &str) -> Result<WorkDetail, CatalogError> {
         let not_found = || CatalogError::new(ErrorCode::NotFound, format!("no work '{id}'"));
@@ -128,7 +160,23 @@ impl Catalog {
                 .then(b.year.cmp(&a.year))
                 .then(a.id.cmp(&b.id))
         });
+        let tally = |values: Vec<String>| {
+            let mut counts: std::collections::BTreeMap<String, u64> = Default::default();
+            for v in values {
+                *counts.entry(v).or_default() += 1;
+            }
+            let mut v: Vec<FacetValue> = counts
+                .into_iter()
+                .map(|(value, count)| FacetValue { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            v
+        };
+        let formats = tally(docs.iter().map(|d| d.format.clone()).collect());
+        let languages = tally(docs.iter().filter_map(|d| d.language.clone()).collect());
         Ok(WorkDetail {
+            formats,
+            languages,
             id: wid.to_string(),
             title: best.title.clone(),
             authors: best.authors.clone(),
@@ -185,5 +233,126 @@ impl Catalog {
             })
             .map_err(CatalogError::internal)?;
         failed.map_or(Ok(()), Err)
+    }
+}
+
+/// The formats a requester accepts for "any edition": format codes and
+/// the words `print` (book, large print), `audio` (audiobook,
+/// e-audiobook), `electronic` (e-book, e-audiobook) and `any`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormatChoice(Option<Vec<String>>);
+
+impl FormatChoice {
+    /// Any format.
+    pub fn any() -> FormatChoice {
+        FormatChoice(None)
+    }
+
+    /// Reads a comma-separated list.
+    pub fn parse(text: &str) -> Result<FormatChoice, CatalogError> {
+        let mut codes: Vec<String> = Vec::new();
+        let mut push = |c: &str| {
+            if !codes.iter().any(|x| x == c) {
+                codes.push(c.to_string());
+            }
+        };
+        for word in text.split([',', ' ', '+']).filter(|w| !w.trim().is_empty()) {
+            match word.trim().to_ascii_lowercase().as_str() {
+                "any" | "all" | "*" => return Ok(FormatChoice::any()),
+                "print" | "printed" => {
+                    push("book");
+                    push("large-print");
+                }
+                "audio" => {
+                    push("audiobook");
+                    push("eaudiobook");
+                }
+                "electronic" | "online" | "digital" => {
+                    push("ebook");
+                    push("eaudiobook");
+                }
+                other => match unicat_bib::MaterialFormat::parse(other) {
+                    Some(f) => push(f.code()),
+                    None => {
+                        return Err(CatalogError::new(
+                            ErrorCode::BadParameter,
+                            format!(
+                                "unknown format '{other}': give format codes (book, large-print, \
+                                 audiobook, ebook, …) or print, audio, electronic, any"
+                            ),
+                        ));
+                    }
+                },
+            }
+        }
+        Ok(FormatChoice((!codes.is_empty()).then_some(codes)))
+    }
+
+    /// Whether a format code is accepted.
+    pub fn accepts(&self, format: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|codes| codes.iter().any(|c| c == format))
+    }
+
+    /// The accepted codes; empty for any.
+    pub fn codes(&self) -> &[String] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+}
+
+/// `/api/lenders?work=…`: lenders of any accepted edition of a work.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkLendersResponse {
+    /// The work.
+    pub work: String,
+    /// Its title.
+    pub title: String,
+    /// The requesting library.
+    pub requester: String,
+    /// Formats accepted; empty for any.
+    pub formats: Vec<String>,
+    /// Manifestations considered (of an accepted format).
+    pub editions: usize,
+    /// Best first, one per library, each naming the edition it would lend.
+    pub lenders: Vec<crate::lenders::LenderSuggestion>,
+    /// Why some holders were left out.
+    pub excluded: Vec<String>,
+}
+
+impl Catalog {
+    /// Lenders of any edition of a work in an accepted format ("any
+    /// edition" ILL requests): each library once, with its best copy of any
+    /// such edition, ranked as for one cluster.
+    pub fn work_lenders(
+        &self,
+        work: &str,
+        requester: &str,
+        formats: &FormatChoice,
+    ) -> Result<WorkLendersResponse, CatalogError> {
+        let detail = self.work(work)?;
+        let docs: Vec<ClusterDoc> = detail
+            .manifestations
+            .into_iter()
+            .map(|m| m.doc)
+            .filter(|d| formats.accepts(&d.format))
+            .collect();
+        let (requester, lenders, mut excluded) =
+            self.rank_lenders(&docs, requester, crate::serials::Issue::default(), true)?;
+        if docs.is_empty() {
+            excluded.push(format!(
+                "no edition of this work is in an accepted format ({})",
+                formats.codes().join(", ")
+            ));
+        }
+        Ok(WorkLendersResponse {
+            work: detail.id,
+            title: detail.title,
+            requester,
+            formats: formats.codes().to_vec(),
+            editions: docs.len(),
+            lenders,
+            excluded,
+        })
     }
 }

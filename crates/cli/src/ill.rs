@@ -20,8 +20,15 @@ pub struct LendersArgs {
     #[arg(long, short)]
     config: PathBuf,
     /// The cluster to borrow (its id, from search or holdings).
+    #[arg(long, required_unless_present = "work", conflicts_with = "work")]
+    id: Option<String>,
+    /// Or a work, when any edition will do (its id, from `search --group work`).
     #[arg(long)]
-    id: String,
+    work: Option<String>,
+    /// With --work: the formats the requester accepts (codes, or print,
+    /// audio, electronic, any).
+    #[arg(long, default_value = "any", requires = "work")]
+    formats: String,
     /// The requesting library's id.
     #[arg(long)]
     requester: String,
@@ -32,8 +39,48 @@ pub struct LendersArgs {
 
 pub fn lenders(args: LendersArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(&args.config)?;
-    let r = catalog.lenders(&args.id, &args.requester)?;
     let mut out = std::io::stdout().lock();
+    if let Some(work) = &args.work {
+        let formats = unicat_catalog::works::FormatChoice::parse(&args.formats)?;
+        let r = catalog.work_lenders(work, &args.requester, &formats)?;
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &r)?;
+            writeln!(out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        writeln!(
+            out,
+            "Lenders of any edition of {} ({}; {} editions in {}), requested by {}:",
+            r.title,
+            r.work,
+            r.editions,
+            if r.formats.is_empty() {
+                "any format".to_string()
+            } else {
+                r.formats.join(", ")
+            },
+            r.requester
+        )?;
+        if r.lenders.is_empty() {
+            writeln!(out, "  no library can lend one")?;
+        }
+        for (i, l) in r.lenders.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. {:<30} {} — {}",
+                i + 1,
+                l.library_name,
+                l.edition.as_deref().unwrap_or(""),
+                l.reason
+            )?;
+        }
+        for e in &r.excluded {
+            writeln!(out, "  not suggested: {e}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    let r = catalog.lenders(id, &args.requester)?;
     if args.json {
         serde_json::to_writer_pretty(&mut out, &r)?;
         writeln!(out)?;
@@ -77,11 +124,21 @@ pub struct OverlapArgs {
     /// Print CSV: the per-library table, then the matrix.
     #[arg(long)]
     csv: bool,
+    /// Count `manifestation`s (each edition and format) or `work`s (a
+    /// library holds a work when it holds any edition).
+    #[arg(long, default_value = "manifestation")]
+    level: String,
 }
 
 pub fn overlap(args: OverlapArgs) -> anyhow::Result<ExitCode> {
     let catalog = open(&args.config)?;
-    let r = catalog.overlap()?;
+    let level = unicat_catalog::Group::parse(&args.level).with_context(|| {
+        format!(
+            "--level must be manifestation or work, not {:?}",
+            args.level
+        )
+    })?;
+    let r = catalog.overlap_at(level)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &*r)?;
@@ -94,8 +151,13 @@ pub fn overlap(args: OverlapArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "Collection overlap over {} titles (clusters)\n",
-        r.clusters
+        "Collection overlap over {} {}\n",
+        r.clusters,
+        if level == unicat_catalog::Group::Work {
+            "works (any edition)"
+        } else {
+            "titles (clusters)"
+        }
     )?;
     writeln!(
         out,

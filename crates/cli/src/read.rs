@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use unicat_catalog::{Catalog, ClusterDoc, IdentifierKind, SearchRequest, Sort};
+use unicat_catalog::{Catalog, ClusterDoc, Group, IdentifierKind, SearchRequest, Sort};
 
 fn open(config: &std::path::Path) -> anyhow::Result<Catalog> {
     let network = Arc::new(unicat_config::Network::load(config)?);
@@ -47,6 +47,14 @@ pub struct SearchArgs {
     /// and stray operators ignored, close spellings matched).
     #[arg(long)]
     strict: bool,
+    /// One result per `manifestation` (each edition in each format) or per
+    /// `work` (its best-matching edition, with every format it is held in).
+    #[arg(long, default_value = "manifestation", value_parser = parse_group)]
+    group: Group,
+}
+
+fn parse_group(s: &str) -> Result<Group, String> {
+    Group::parse(s).ok_or_else(|| format!("--group must be manifestation or work, not {s:?}"))
 }
 
 pub fn parse_sort(s: &str) -> Result<Sort, String> {
@@ -103,6 +111,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         format: args.format,
         sort: parse_sort(&args.sort).map_err(anyhow::Error::msg)?,
         strict: args.strict,
+        group: args.group,
         ..SearchRequest::default()
     };
     let r = catalog.search(&req)?;
@@ -112,7 +121,15 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{} clusters for {:?}", r.total, args.query)?;
+    if r.group == Group::Work {
+        writeln!(
+            out,
+            "{} works ({} clusters) for {:?}",
+            r.total, r.clusters, args.query
+        )?;
+    } else {
+        writeln!(out, "{} clusters for {:?}", r.total, args.query)?;
+    }
     if r.relaxed {
         writeln!(
             out,
@@ -124,6 +141,26 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     for (i, d) in r.results.iter().enumerate() {
         writeln!(out, "{:>4}. {}", (r.page - 1) * r.per_page + i + 1, line(d))?;
+        if let Some(w) = r.works.get(i) {
+            let formats: Vec<String> = w
+                .formats
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} ({} editions, {} libraries)",
+                        f.format, f.editions, f.libraries
+                    )
+                })
+                .collect();
+            writeln!(
+                out,
+                "      work {}: {} editions, held by {} libraries: {}",
+                w.id.as_deref().unwrap_or("-"),
+                w.editions,
+                w.libraries,
+                formats.join(" · ")
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use unicat_bib::HoldingsRecord;
 use unicat_config::Network;
 use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, PreparedDoc, SearchText};
 use unicat_match::ClusterId;
+use unicat_match::works::WorkId;
 use unicat_store::{Description, Snapshot, Store};
 
 /// Builds one cluster's document from the store.
@@ -71,7 +72,12 @@ pub fn publish(
             .delete_all()
             .map_err(|e| HarvestError::Index(e.to_string()))?;
     } else {
-        for id in update.removed.iter().chain(&update.upserted) {
+        for id in update
+            .removed
+            .iter()
+            .chain(&update.upserted)
+            .chain(update.rework.iter().map(|(id, _)| id))
+        {
             writer.delete(&ClusterId(*id).to_string());
         }
     }
@@ -83,17 +89,24 @@ pub fn publish(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Built>>(2);
     std::thread::scope(|scope| -> Result<(), HarvestError> {
         scope.spawn(move || {
-            for chunk in update.entries.chunks(1024) {
+            let entries: Vec<&(u64, unicat_store::ClusterEntry)> =
+                update.entries.iter().chain(&update.rework).collect();
+            for chunk in entries.chunks(1024) {
                 let docs: Vec<Built> = chunk
                     .par_iter()
                     .map_init(
                         || store.snapshot(),
-                        |snap, (id, entry)| {
+                        |snap, &&(id, ref entry)| {
                             let snap = snap
                                 .as_ref()
                                 .map_err(|e| HarvestError::Index(e.to_string()))?;
-                            Ok(cluster_document(network, snap, *id, &entry.members)?
-                                .map(|(doc, extra)| index.prepare(&doc, &extra)))
+                            Ok(cluster_document(network, snap, id, &entry.members)?.map(
+                                |(mut doc, extra)| {
+                                    doc.work =
+                                        update.work_of.get(&id).map(|&w| WorkId(w).to_string());
+                                    index.prepare(&doc, &extra)
+                                },
+                            ))
                         },
                     )
                     .collect();

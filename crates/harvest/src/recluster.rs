@@ -35,16 +35,21 @@ pub struct ClusterUpdate {
     pub full: bool,
     /// Every work, with its id (kept by overlap with the stored works).
     pub works: Vec<(u64, WorkEntry)>,
+    /// The work of every cluster.
+    pub work_of: HashMap<u64, u64>,
+    /// Clusters unchanged but now in another work: their documents are
+    /// rebuilt too (a document names its work).
+    pub rework: Vec<(u64, ClusterEntry)>,
 }
 
 /// Groups every cluster into works (see `unicat_match::works`), keeping the
 /// stored works' ids where their clusters stay together.
 fn group_works(
-    store: &Store,
+    previous: &HashMap<u64, u64>,
     ms: &[Manifestation],
     built: &[unicat_match::ClusterBuild],
     ids: &[u64],
-) -> Result<Vec<(u64, WorkEntry)>, HarvestError> {
+) -> Vec<(u64, WorkEntry)> {
     use unicat_match::works::TitleSource;
     let members: Vec<Vec<&Manifestation>> = built
         .iter()
@@ -56,8 +61,7 @@ fn group_works(
         .iter()
         .map(|w| w.clusters.iter().map(|&c| ids[c as usize]).collect())
         .collect();
-    let previous = store.work_of_clusters()?;
-    let work_ids = unicat_match::works::assign_work_ids(&cluster_ids, &previous);
+    let work_ids = unicat_match::works::assign_work_ids(&cluster_ids, previous);
     let source = |s: TitleSource| match s {
         TitleSource::Uniform => "uniform".to_string(),
         TitleSource::Title => "title".to_string(),
@@ -67,7 +71,7 @@ fn group_works(
         related[a as usize].push(work_ids[b as usize].0);
         related[b as usize].push(work_ids[a as usize].0);
     }
-    Ok(grouped
+    grouped
         .works
         .iter()
         .zip(cluster_ids)
@@ -95,7 +99,7 @@ fn group_works(
                 },
             )
         })
-        .collect())
+        .collect()
 }
 
 /// Every record's matching view, in a fixed order (library, record id).
@@ -354,10 +358,27 @@ pub fn recluster(
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
     let t = std::time::Instant::now();
-    let works = group_works(store, &ms, &built, &ids)?;
-    tracing::debug!(elapsed = ?t.elapsed(), works = works.len(), "works grouped");
+    let previous = store.work_of_clusters()?;
+    let works = group_works(&previous, &ms, &built, &ids);
+    let work_of: HashMap<u64, u64> = works
+        .iter()
+        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
+        .collect();
+    let rework: Vec<(u64, ClusterEntry)> = if full {
+        Vec::new()
+    } else {
+        old.iter()
+            .filter(|(id, _)| {
+                !reused.contains(id) && work_of.get(id).is_some_and(|w| previous.get(id) != Some(w))
+            })
+            .cloned()
+            .collect()
+    };
+    tracing::debug!(elapsed = ?t.elapsed(), works = works.len(), rework = rework.len(), "works grouped");
     Ok(ClusterUpdate {
         works,
+        work_of,
+        rework,
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
         entries: upserted,
         removed,

@@ -116,6 +116,10 @@ pub struct ClusterDoc {
     pub lc_class: Option<String>,
     /// LC call number.
     pub lc_call_number: Option<String>,
+    /// The work it is an edition of (`unicat_match::works`); None until the
+    /// harvest has grouped works.
+    #[serde(default)]
+    pub work: Option<String>,
 }
 
 impl ClusterDoc {
@@ -215,6 +219,7 @@ pub fn build(id: &str, members: &[Member<'_>]) -> ClusterDoc {
         subjects: best.subjects.clone(),
         lc_class: best.lc_class.clone(),
         lc_call_number: best.lc_call_number.clone(),
+        work: None,
     };
     for m in members {
         for i in m.bib.isbn_list() {

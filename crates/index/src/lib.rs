@@ -19,11 +19,13 @@ mod facets;
 mod query;
 mod schema;
 mod suggest;
+mod works;
 
 pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
 pub use query::{Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
 pub use schema::SearchText;
 pub use suggest::Correction;
+pub use works::{FormatHoldings, WorkHoldings};
 
 use schema::Fields;
 use std::path::{Path, PathBuf};
@@ -95,6 +97,30 @@ pub struct SearchResults {
     pub hits: Vec<ClusterDoc>,
     /// Facet counts over all matches (counting clusters).
     pub facets: FacetCounts,
+}
+
+/// A page of results grouped by work.
+#[derive(Clone, Debug)]
+pub struct WorkResults {
+    /// Works matching in all.
+    pub total: u64,
+    /// Clusters matching in all.
+    pub clusters: u64,
+    /// This page: one line per work.
+    pub hits: Vec<WorkHit>,
+    /// Facet counts over all matches (counting clusters).
+    pub facets: FacetCounts,
+}
+
+/// One work among the results.
+#[derive(Clone, Debug)]
+pub struct WorkHit {
+    /// Its best-ranked matching cluster (its `work` names the work).
+    pub best: ClusterDoc,
+    /// Its clusters that match.
+    pub matched: u32,
+    /// All its clusters, by format, with their holding libraries.
+    pub holdings: WorkHoldings,
 }
 
 /// The index of one network.
@@ -326,6 +352,67 @@ impl CatalogIndex {
         })
     }
 
+    /// Searches, one result per work: each work's best-ranked matching
+    /// cluster, in the order of `sort`, with what the work holds in every
+    /// format. Facets count clusters, as in [`search`](Self::search).
+    pub fn search_works(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<WorkResults, IndexError> {
+        let searcher = self.reader.searcher();
+        let q = query.to_tantivy(&self.fields, &searcher);
+        let tally_of = self.columns.collector(&searcher)?;
+        let by_work = works::ByWork {
+            sort,
+            holders_weight: HOLDERS_WEIGHT,
+        };
+        let (groups, tally) = searcher.search(&q, &(by_work, tally_of))?;
+        let clusters = groups.iter().map(|(_, g)| u64::from(g.matched)).sum();
+        let mut hits = Vec::with_capacity(limit.min(groups.len()));
+        for (key, group) in groups.iter().skip(offset).take(limit) {
+            let d: TantivyDocument = searcher.doc(group.doc)?;
+            let best = self.decode(&d)?;
+            let holdings = if works::is_work(*key) {
+                let term = tantivy::Term::from_field_u64(self.fields.work, *key);
+                let tq =
+                    tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+                works::summarise(searcher.search(&tq, &works::Tally)?)
+            } else {
+                let mut libs: Vec<&str> = best.libraries().collect();
+                libs.sort_unstable();
+                libs.dedup();
+                WorkHoldings {
+                    editions: 1,
+                    libraries: libs.len() as u32,
+                    formats: vec![FormatHoldings {
+                        format: best.format.clone(),
+                        editions: 1,
+                        libraries: libs.len() as u32,
+                    }],
+                }
+            };
+            hits.push(WorkHit {
+                best,
+                matched: group.matched,
+                holdings,
+            });
+        }
+        Ok(WorkResults {
+            total: groups.len() as u64,
+            clusters,
+            hits,
+            facets: FacetCounts {
+                library: facets::top(tally.library, 100),
+                format: facets::top(tally.format, 30),
+                language: facets::top(tally.language, 30),
+                year: facets::top(tally.year, 30),
+            },
+        })
+    }
+
     /// Every cluster carrying an exact value (an identifier, a cluster id).
     pub fn lookup(
         &self,
@@ -369,6 +456,15 @@ impl CatalogIndex {
         &self,
         mut f: impl FnMut(&[&str], &str, Option<&str>),
     ) -> Result<(), IndexError> {
+        self.for_each_work_profile(|libs, format, class, _| f(libs, format, class))
+    }
+
+    /// [`for_each_profile`](Self::for_each_profile) with each cluster's work
+    /// (None for a cluster not yet grouped).
+    pub fn for_each_work_profile(
+        &self,
+        mut f: impl FnMut(&[&str], &str, Option<&str>, Option<u64>),
+    ) -> Result<(), IndexError> {
         let searcher = self.reader.searcher();
         let names = |col: &tantivy::columnar::StrColumn| -> Result<Vec<String>, IndexError> {
             (0..col.num_terms() as u64)
@@ -386,6 +482,7 @@ impl CatalogIndex {
                 continue;
             };
             let class = ff.str("lc_class")?;
+            let work = ff.u64("work").ok();
             let library_names = names(&library)?;
             let format_names = names(&format)?;
             let class_names = class.as_ref().map(names).transpose()?.unwrap_or_default();
@@ -409,7 +506,7 @@ impl CatalogIndex {
                     .and_then(|c| c.term_ords(doc).next())
                     .and_then(|o| class_names.get(o as usize))
                     .map(String::as_str);
-                f(&libs, fmt, cls);
+                f(&libs, fmt, cls, work.as_ref().and_then(|w| w.first(doc)));
             }
         }
         Ok(())

@@ -10,6 +10,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, TantivyDocument, Term};
+use unicat_match::works::WorkId;
 
 /// The analyzer of keyword fields: words, lowercase, diacritics folded (so
 /// `Misérables` finds `miserables` and the reverse).
@@ -49,6 +50,9 @@ pub(crate) struct Fields {
     /// The members' main entries (1XX), which count more than other names.
     pub main_entry: Field,
     pub holders: Field,
+    /// The cluster's work ([`ClusterDoc::work`]) as a number: grouped
+    /// searches collapse on it, and a work's editions are found by it.
+    pub work: Field,
     /// The [`ClusterDoc`] in postcard: compact, and quick to write and to
     /// read back (until 2026-12 it was JSON in a field named `data`; an
     /// index from then has another schema, so a harvest rebuilds it).
@@ -94,11 +98,13 @@ impl Fields {
             year: b.add_i64_field("year", INDEXED | FAST),
             sort_title: b.add_text_field("sort_title", FAST),
             holders: b.add_u64_field("holders", FAST),
+            work: b.add_u64_field("work", INDEXED | FAST),
             // Renamed with each change of `ClusterDoc` (the holdings gained
             // their summary statements and coverage in 2026-12): an index
             // written with the old shape has another schema, and a harvest
             // rebuilds it from the store.
-            data: b.add_bytes_field("cluster_v2", STORED),
+            // (v3: the cluster's work.)
+            data: b.add_bytes_field("cluster_v3", STORED),
         };
         (b.build(), fields)
     }
@@ -206,6 +212,9 @@ impl Fields {
         }
         d.add_text(self.sort_title, unicat_bib::fold::fold(&doc.title));
         d.add_u64(self.holders, libs.len() as u64);
+        if let Some(w) = doc.work.as_deref().and_then(WorkId::parse) {
+            d.add_u64(self.work, w.0);
+        }
         SCRATCH.with_borrow_mut(|buf| {
             buf.clear();
             // Serialising these plain structs into a Vec cannot fail.

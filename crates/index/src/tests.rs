@@ -47,6 +47,7 @@ fn doc(
         subjects: vec!["Upper class -- Fiction".into()],
         lc_class: None,
         lc_call_number: None,
+        work: None,
     }
 }
 
@@ -618,4 +619,106 @@ fn diacritics_case_and_initials_fold() {
         ),
         ["en"]
     );
+}
+
+#[test]
+fn a_search_by_work_collapses_editions_and_summarises_every_format() {
+    let w = |id: &str, mut d: ClusterDoc| {
+        d.work = Some(id.to_string());
+        d
+    };
+    // Work A: a book in two editions and an audiobook; work B: one book; a
+    // cluster not yet grouped (no work) stands alone.
+    let docs = [
+        w(
+            "aaaaaaaaaa",
+            doc("c1", "Emma", "Austen, Jane", 1990, "book", &["x", "y"], "1"),
+        ),
+        w(
+            "aaaaaaaaaa",
+            doc("c2", "Emma", "Austen, Jane", 2005, "book", &["z"], "2"),
+        ),
+        w(
+            "aaaaaaaaaa",
+            doc("c3", "Emma", "Austen, Jane", 2010, "audiobook", &["x"], "3"),
+        ),
+        w(
+            "bbbbbbbbbb",
+            doc("c4", "Emma", "Tennant, Emma", 1996, "book", &["y"], "4"),
+        ),
+        doc(
+            "c5",
+            "Emma and the ghost",
+            "Smith, Ann",
+            2001,
+            "book",
+            &["w"],
+            "5",
+        ),
+        w(
+            "cccccccccc",
+            doc(
+                "c6",
+                "Persuasion",
+                "Austen, Jane",
+                1990,
+                "book",
+                &["x"],
+                "6",
+            ),
+        ),
+    ];
+    let (_dir, index) = index_with(&docs);
+    let q = Query::Words(SearchField::Any, "emma".into());
+    let r = index.search_works(&q, 0, 10, Sort::Relevance).unwrap();
+    assert_eq!((r.total, r.clusters), (3, 5));
+    let a = r
+        .hits
+        .iter()
+        .find(|h| h.best.work.as_deref() == Some("aaaaaaaaaa"))
+        .unwrap();
+    assert_eq!(a.matched, 3);
+    assert_eq!(a.holdings.editions, 3);
+    assert_eq!(a.holdings.libraries, 3);
+    assert_eq!(
+        a.holdings.formats,
+        vec![
+            FormatHoldings {
+                format: "book".into(),
+                editions: 2,
+                libraries: 3
+            },
+            FormatHoldings {
+                format: "audiobook".into(),
+                editions: 1,
+                libraries: 1
+            },
+        ]
+    );
+    // The cluster without a work is a result of its own.
+    let lone = r.hits.iter().find(|h| h.best.id == "c5").unwrap();
+    assert_eq!((lone.matched, lone.holdings.editions), (1, 1));
+    // Facets still count clusters.
+    assert_eq!(
+        r.facets.format,
+        vec![("book".to_string(), 4), ("audiobook".to_string(), 1)]
+    );
+    // Newest first: a work ranks by its newest matching edition (2010).
+    let r = index.search_works(&q, 0, 10, Sort::YearNewest).unwrap();
+    assert_eq!(r.hits[0].best.id, "c3");
+    // Title order, paged one work at a time: every work once.
+    let mut seen = Vec::new();
+    for page in 0..3 {
+        let r = index.search_works(&q, page, 1, Sort::Title).unwrap();
+        assert_eq!(r.hits.len(), 1);
+        seen.push(r.hits[0].best.id.clone());
+    }
+    assert_eq!(seen.last().map(String::as_str), Some("c5"), "{seen:?}");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3);
+    // The work's other editions count even when they do not match.
+    let q = Query::Words(SearchField::Any, "persuasion".into());
+    let r = index.search_works(&q, 0, 10, Sort::Relevance).unwrap();
+    assert_eq!(r.hits[0].holdings.editions, 1);
 }

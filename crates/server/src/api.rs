@@ -8,7 +8,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use unicat_catalog::serials::Issue;
-use unicat_catalog::{IdentifierKind, SearchRequest, Sort};
+use unicat_catalog::works::FormatChoice;
+use unicat_catalog::{Group, IdentifierKind, SearchRequest, Sort};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -47,7 +48,18 @@ pub fn search_request(p: &Params) -> Result<SearchRequest, ApiError> {
         year_to: p.year("year_to")?,
         sort: sort(p)?,
         strict: p.flag("strict")?,
+        group: group(p, Group::Manifestation)?,
     })
+}
+
+/// Reads `group=` (`manifestation` or `work`), with the caller's default.
+pub fn group(p: &Params, default: Group) -> Result<Group, ApiError> {
+    match p.text("group") {
+        None => Ok(default),
+        Some(g) => Group::parse(g).ok_or_else(|| {
+            ApiError::bad_parameter(format!("group must be manifestation or work, not {g:?}"))
+        }),
+    }
 }
 
 async fn search(
@@ -126,12 +138,31 @@ async fn cluster(
 
 /// A work: every edition, format, volume and translation with its
 /// holdings, and the evidence that groups them.
+/// `format=` (codes or print, audio, electronic) and `language=` keep
+/// some of them.
 async fn work(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    p: Params,
 ) -> Result<axum::response::Response, ApiError> {
-    let body = state.blocking(move |c| json(&c.work(&id)?)).await?;
+    let formats = formats(&p, "format")?;
+    let language = p.text("language").map(str::to_string);
+    let body = state
+        .blocking(move |c| {
+            let mut w = c.work(&id)?;
+            w.retain(&formats, language.as_deref());
+            json(&w)
+        })
+        .await?;
     Ok(json_response(body))
+}
+
+/// Reads a list of accepted formats (`formats=book,large-print`).
+pub fn formats(p: &Params, name: &str) -> Result<FormatChoice, ApiError> {
+    match p.text(name) {
+        None => Ok(FormatChoice::any()),
+        Some(f) => Ok(FormatChoice::parse(f)?),
+    }
 }
 
 async fn lenders(
@@ -157,10 +188,17 @@ async fn lenders(
     if issue.is_empty() {
         issue = Issue::from_openurl(p.text("rft.date"), p.text("rft.volume"));
     }
+    if let Some(work) = p.text("work").map(str::to_string) {
+        let formats = formats(&p, "formats")?;
+        let body = state
+            .blocking(move |c| json(&c.work_lenders(&work, &requester, &formats)?))
+            .await?;
+        return Ok(json_response(body));
+    }
     let id = p.text("id").map(str::to_string);
     if id.is_none() && issn.is_none() && jtitle.is_none() {
         return Err(ApiError::bad_parameter(
-            "give the cluster id as id=, or an OpenURL with rft.issn or rft.jtitle",
+            "give the cluster id as id=, a work id as work=, or an OpenURL with rft.issn or rft.jtitle",
         ));
     }
     let body = state
@@ -180,17 +218,32 @@ async fn overlap(
     p: Params,
 ) -> Result<axum::response::Response, ApiError> {
     if p.text("format") == Some("csv") {
-        return overlap_csv(State(state)).await;
+        return overlap_csv(State(state), p).await;
     }
-    let r = state.blocking(|c| c.overlap()).await?;
+    let level = level(&p)?;
+    let r = state.blocking(move |c| c.overlap_at(level)).await?;
     Ok(
         Json(serde_json::to_value(&*r).map_err(|e| ApiError::internal(e.to_string()))?)
             .into_response(),
     )
 }
 
-async fn overlap_csv(State(state): State<AppState>) -> Result<axum::response::Response, ApiError> {
-    let r = state.blocking(|c| c.overlap()).await?;
+/// `level=work` counts works (any edition) instead of manifestations.
+fn level(p: &Params) -> Result<Group, ApiError> {
+    match p.text("level") {
+        None => Ok(Group::Manifestation),
+        Some(l) => Group::parse(l).ok_or_else(|| {
+            ApiError::bad_parameter(format!("level must be manifestation or work, not {l:?}"))
+        }),
+    }
+}
+
+async fn overlap_csv(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<axum::response::Response, ApiError> {
+    let level = level(&p)?;
+    let r = state.blocking(move |c| c.overlap_at(level)).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -7,6 +7,7 @@ mod clustering;
 mod folio;
 mod holdings;
 mod peers;
+mod works;
 
 pub use peers::root;
 use peers::{FileServer, OaiServer};

@@ -51,6 +51,8 @@ pub(crate) struct ClusterPage {
     caption: String,
     json: String,
     ill: Ill,
+    /// "All 7 editions and formats", linking to the work's page.
+    work: Option<(String, String)>,
 }
 
 pub(super) async fn page(
@@ -74,10 +76,11 @@ pub(super) async fn page(
                 Some(r) => Some(c.lenders(&doc.id, &r).map_err(|e| e.message)),
                 None => None,
             };
-            Ok((doc, suggestion))
+            let editions = c.work_size(doc.work.as_deref())?;
+            Ok((doc, suggestion, editions))
         })
         .await;
-    let (doc, suggestion) = match found {
+    let (doc, suggestion, editions) = match found {
         Ok(found) => found,
         Err(e) if e.status == StatusCode::NOT_FOUND => {
             return error_page(&crate::ApiError::new(
@@ -109,7 +112,7 @@ pub(super) async fn page(
         suggestion,
         openurl,
     );
-    html(StatusCode::OK, &view(doc, ill))
+    html(StatusCode::OK, &view(doc, ill, editions))
 }
 
 fn value(text: impl Into<String>) -> Value {
@@ -232,7 +235,7 @@ fn row(h: &Holding) -> Row {
     }
 }
 
-fn view(doc: ClusterDoc, ill: Ill) -> ClusterPage {
+fn view(doc: ClusterDoc, ill: Ill, editions: usize) -> ClusterPage {
     let (held, availability) = labels::held(&doc);
     let mut holdings: Vec<&Holding> = doc.holdings.iter().collect();
     // Where it can be had now first, then by library.
@@ -259,6 +262,12 @@ fn view(doc: ClusterDoc, ill: Ill) -> ClusterPage {
     ClusterPage {
         layout: Layout::new(doc.title.clone(), Some(String::new())),
         byline: (!doc.authors.is_empty()).then(|| doc.authors.join("; ")),
+        work: doc.work.as_ref().filter(|_| editions > 1).map(|w| {
+            (
+                format!("/works/{}", segment(w)),
+                format!("All {editions} editions and formats of this work"),
+            )
+        }),
         details: details(&doc),
         json: format!("/api/clusters/{}", segment(&doc.id)),
         title: doc.title,

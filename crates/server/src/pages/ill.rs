@@ -24,6 +24,8 @@ pub(crate) struct Lender {
     pub call_number: Option<String>,
     pub reason: String,
     pub url: Option<String>,
+    /// For "any edition": the edition it would lend, and its page.
+    pub edition: Option<(String, String)>,
 }
 
 /// The block.
@@ -55,7 +57,7 @@ fn status(s: &LenderSuggestion) -> (&'static str, &'static str) {
     }
 }
 
-fn lender(s: &LenderSuggestion) -> Lender {
+pub(crate) fn lender(s: &LenderSuggestion) -> Lender {
     let (status, status_class) = status(s);
     Lender {
         library: if s.library_name.is_empty() {
@@ -76,6 +78,11 @@ fn lender(s: &LenderSuggestion) -> Lender {
         call_number: s.call_number.clone().filter(|c| !c.trim().is_empty()),
         reason: super::sentence(&s.reason),
         url: safe_url(s.url.as_deref()),
+        edition: s.edition.clone().zip(
+            s.cluster
+                .as_ref()
+                .map(|c| format!("/clusters/{}", segment(c))),
+        ),
     }
 }
 

@@ -15,6 +15,7 @@ mod ill;
 mod labels;
 mod overlap;
 mod search;
+mod work;
 
 use crate::{ApiError, AppState};
 use askama::Template;
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(search::page))
         .route("/clusters/{id}", get(cluster::page))
+        .route("/works/{id}", get(work::page))
         .route("/overlap", get(overlap::page))
         .route("/assets/unicat.css", get(css))
         .route("/assets/unicat.svg", get(logo))

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use unicat_catalog::Group;
 use unicat_catalog::overlap::{Breakdown, LibraryOverlap, Matrix, OverlapReport};
 
 /// An option of the slice menu.
@@ -91,21 +92,60 @@ pub(crate) struct OverlapPage {
     heat_height: u32,
     matrix_head: Vec<String>,
     matrix_rows: Vec<MatrixRow>,
+    /// Counting editions or works.
+    levels: Vec<SliceChoice>,
+    /// What is counted: "titles" (editions) or "works".
+    unit: &'static str,
+    /// The CSV download at this level.
+    csv: &'static str,
 }
 
 pub(super) async fn page(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let slice = query.as_deref().and_then(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "slice")
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    });
-    let report = match state.blocking(|c| c.overlap()).await {
+    let asked = |name: &str| {
+        query.as_deref().and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        })
+    };
+    let slice = asked("slice");
+    let level = match asked("level").as_deref().map(Group::parse) {
+        None => Group::Manifestation,
+        Some(Some(l)) => l,
+        Some(None) => {
+            return error_page(&ApiError::bad_parameter(
+                "level must be manifestation or work",
+            ));
+        }
+    };
+    let report = match state.blocking(move |c| c.overlap_at(level)).await {
         Ok(r) => r,
         Err(e) => return error_page(&e),
     };
     match view(&report, slice.as_deref()) {
-        Ok(page) => html(StatusCode::OK, &page),
+        Ok(mut page) => {
+            page.levels = [
+                (
+                    Group::Manifestation,
+                    "manifestation",
+                    "Editions (each edition and format)",
+                ),
+                (Group::Work, "work", "Works (any edition or format)"),
+            ]
+            .into_iter()
+            .map(|(g, value, label)| SliceChoice {
+                value: value.to_string(),
+                label: label.to_string(),
+                selected: g == level,
+            })
+            .collect();
+            if level == Group::Work {
+                page.unit = "works";
+                page.csv = "/api/overlap.csv?level=work";
+            }
+            html(StatusCode::OK, &page)
+        }
         Err(e) => error_page(&e),
     }
 }
@@ -368,6 +408,9 @@ fn view(report: &OverlapReport, slice: Option<&str>) -> Result<OverlapPage, ApiE
         heat_height: HEAT_TOP + n as u32 * CELL + 10,
         matrix_head: names,
         matrix_rows,
+        levels: Vec::new(),
+        unit: "titles",
+        csv: "/api/overlap.csv",
         slice: slice_label,
     })
 }

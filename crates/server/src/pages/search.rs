@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use unicat_catalog::{ClusterDoc, FacetValue, MAX_DEPTH, SearchResponse};
+use unicat_catalog::{ClusterDoc, FacetValue, Group, MAX_DEPTH, SearchResponse, WorkResult};
 
 /// Subjects shown with a result.
 const SUBJECTS_SHOWN: usize = 3;
@@ -30,6 +30,10 @@ pub(crate) struct Given {
     sort: Option<String>,
     per_page: Option<String>,
     page: Option<String>,
+    /// `manifestation` to show each edition (the page groups by work).
+    group: Option<String>,
+    /// `true` keeps the precise reading through every link.
+    strict: Option<String>,
 }
 
 impl Given {
@@ -45,6 +49,8 @@ impl Given {
             sort: text("sort"),
             per_page: text("per_page"),
             page: text("page"),
+            group: text("group"),
+            strict: text("strict"),
         }
     }
 
@@ -69,7 +75,7 @@ impl Given {
 
     /// The parameters, in a stable order, without the page.
     fn pairs(&self) -> Vec<(&'static str, &str)> {
-        let mut v = Vec::with_capacity(8);
+        let mut v = Vec::with_capacity(10);
         if !self.q.is_empty() {
             v.push(("q", self.q.as_str()));
         }
@@ -81,6 +87,8 @@ impl Given {
             ("year_to", &self.year_to),
             ("sort", &self.sort),
             ("per_page", &self.per_page),
+            ("group", &self.group),
+            ("strict", &self.strict),
         ] {
             if let Some(value) = value {
                 v.push((name, value.as_str()));
@@ -220,6 +228,20 @@ pub(crate) struct Item {
     held: String,
     availability: Option<String>,
     available: bool,
+    /// Grouped by work: what the work holds.
+    work: Option<WorkLine>,
+}
+
+/// A work's line under its best-matching edition.
+pub(crate) struct WorkLine {
+    /// `/works/{id}`, when grouped.
+    href: Option<String>,
+    /// "Book (3 editions, 9 libraries) · Audiobook (2)".
+    formats: String,
+    /// "Held by 9 libraries".
+    held: String,
+    /// "All 7 editions and formats" (more than one).
+    editions: Option<String>,
 }
 
 /// One value of a facet.
@@ -265,6 +287,10 @@ pub(crate) struct YearForm {
 /// Results of a search.
 pub(crate) struct Results {
     heading: String,
+    /// The other way of showing the results: (label, link).
+    switch: (String, String),
+    /// What facet counts count, when grouped by work.
+    facet_note: Option<&'static str>,
     q: String,
     /// Why the results have most of the words, not all.
     relaxed: Option<&'static str>,
@@ -322,7 +348,11 @@ pub(super) async fn page(
     } else {
         format!("{} — search results", given.q)
     };
-    let outcome = match api::search_request(&params) {
+    // The page shows one result per work unless asked for each edition.
+    let outcome = match api::search_request(&params).and_then(|mut req| {
+        req.group = api::group(&params, Group::Work)?;
+        Ok(req)
+    }) {
         Ok(req) => state.blocking(move |c| c.search(&req)).await,
         Err(e) => Err(e),
     };
@@ -389,9 +419,22 @@ fn same(a: Option<&str>, b: &str) -> bool {
 fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
     let per_page = r.per_page.max(1);
     let offset = (r.page - 1) * per_page;
-    let heading = match r.total {
-        0 => "No results".to_string(),
-        n => labels::count(n, "result", "results"),
+    let grouped = r.group == Group::Work;
+    let heading = match (r.total, grouped) {
+        (0, _) => "No results".to_string(),
+        (n, true) => labels::count(n, "work", "works"),
+        (n, false) => labels::count(n, "edition", "editions"),
+    };
+    let switch = if grouped {
+        (
+            format!("Show each edition ({})", labels::number(r.clusters)),
+            g.with(|g| g.group = Some("manifestation".into())),
+        )
+    } else {
+        (
+            "Group editions by work".to_string(),
+            g.with(|g| g.group = None),
+        )
     };
     let range = (!r.results.is_empty()).then(|| {
         format!(
@@ -412,6 +455,8 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
     });
     Results {
         heading,
+        switch,
+        facet_note: grouped.then_some("Counts are editions."),
         q: g.q.clone(),
         relaxed,
         suggestion,
@@ -426,7 +471,12 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
                 g.year_to = None;
             })
         }),
-        items: r.results.iter().map(|d| item(g, d)).collect(),
+        items: r
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, d)| item(g, d, r.works.get(i)))
+            .collect(),
         start: offset + 1,
         facets: facets(state, g, &r),
         years: YearForm {
@@ -489,9 +539,44 @@ fn search_link(g: &Given, field: &str, value: &str) -> String {
     g.with(|g| g.q = phrase(field, value))
 }
 
-fn item(g: &Given, doc: &ClusterDoc) -> Item {
+/// "Book (3 editions, 9 libraries) · Audiobook (2)": the first format
+/// in full, the others by editions.
+fn formats_line(w: &WorkResult) -> String {
+    w.formats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = labels::format(&f.format);
+            if i == 0 {
+                format!(
+                    "{name} ({}, {})",
+                    labels::count(u64::from(f.editions), "edition", "editions"),
+                    labels::count(u64::from(f.libraries), "library", "libraries")
+                )
+            } else {
+                format!("{name} ({})", f.editions)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn work_line(w: &WorkResult) -> WorkLine {
+    WorkLine {
+        href: w.id.as_ref().map(|id| format!("/works/{}", segment(id))),
+        formats: formats_line(w),
+        held: format!(
+            "Held by {}",
+            labels::count(u64::from(w.libraries), "library", "libraries")
+        ),
+        editions: (w.editions > 1).then(|| format!("All {} editions and formats", w.editions)),
+    }
+}
+
+fn item(g: &Given, doc: &ClusterDoc, work: Option<&WorkResult>) -> Item {
     let (held, availability) = labels::held(doc);
     Item {
+        work: work.map(work_line),
         href: format!("/clusters/{}", segment(&doc.id)),
         title: doc.title.clone(),
         subtitle: doc.subtitle.clone(),

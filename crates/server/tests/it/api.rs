@@ -424,6 +424,188 @@ async fn the_hobbit_in_every_format_is_one_work_and_the_film_a_related_one() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// GETs JSON from a router.
+async fn json_of(router: &axum::Router, uri: &str) -> (StatusCode, serde_json::Value) {
+    let (status, _, body) = get(router.clone(), uri).await;
+    (
+        status,
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_search_grouped_by_work_gives_one_result_per_work_with_its_formats() {
+    let catalog = crate::demo().catalog.clone();
+    let router = unicat_server::router(unicat_server::AppState::new(catalog));
+    let (_, each) = json_of(&router, "/api/search?q=hobbit").await;
+    assert_eq!(each["group"], "manifestation", "the API's default");
+    let (status, grouped) = json_of(&router, "/api/search?q=hobbit&group=work").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(grouped["group"], "work");
+    // Every edition is still counted, in fewer results.
+    assert_eq!(grouped["clusters"], each["total"]);
+    let works = grouped["works"].as_array().unwrap();
+    let results = grouped["results"].as_array().unwrap();
+    assert_eq!(works.len(), results.len());
+    assert_eq!(grouped["total"].as_u64().unwrap(), works.len() as u64);
+    assert!(works.len() < each["results"].as_array().unwrap().len());
+    // Tolkien's novel first, with its formats (the best match's first).
+    let novel = &works[0];
+    assert_eq!(results[0]["format"], "book");
+    assert_eq!(results[0]["work"], novel["id"]);
+    let formats: Vec<&str> = novel["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats[0], "book");
+    for f in ["large-print", "ebook", "audiobook"] {
+        assert!(formats.contains(&f), "{f} missing from {formats:?}");
+    }
+    let editions: u64 = novel["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["editions"].as_u64().unwrap())
+        .sum();
+    assert_eq!(novel["editions"].as_u64().unwrap(), editions);
+    assert!(editions >= 5);
+    // The film is a result of its own.
+    assert!(
+        results.iter().any(|r| r["format"] == "video"),
+        "{results:?}"
+    );
+    // Facets still count editions; filters apply to editions.
+    let (_, books) = json_of(&router, "/api/search?q=hobbit&group=work&format=book").await;
+    assert!(
+        books["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["format"] == "book")
+    );
+    // Paging over works: the second page of one-per-page is the second work.
+    let (_, second) = json_of(&router, "/api/search?q=hobbit&group=work&per_page=1&page=2").await;
+    assert_eq!(second["works"][0]["id"], works[1]["id"]);
+    // Sorted by year, each work once.
+    let (_, by_year) = json_of(&router, "/api/search?q=hobbit&group=work&sort=year").await;
+    assert_eq!(by_year["total"], grouped["total"]);
+    let (status, _) = json_of(&router, "/api/search?q=hobbit&group=shelf").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn lenders_of_any_edition_keep_to_the_formats_accepted() {
+    let catalog = crate::demo().catalog.clone();
+    let router = unicat_server::router(unicat_server::AppState::new(catalog));
+    let (_, grouped) = json_of(&router, "/api/search?q=hobbit&group=work").await;
+    let work = grouped["works"][0]["id"].as_str().unwrap().to_string();
+    let (status, any) = json_of(
+        &router,
+        &format!("/api/lenders?work={work}&requester=rideau"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{any}");
+    let lenders = any["lenders"].as_array().unwrap();
+    assert!(!lenders.is_empty());
+    // One line per library, never the requester, each naming its edition.
+    let libraries: std::collections::BTreeSet<&str> = lenders
+        .iter()
+        .map(|l| l["library"].as_str().unwrap())
+        .collect();
+    assert_eq!(libraries.len(), lenders.len());
+    assert!(!libraries.contains("rideau"));
+    assert!(
+        lenders
+            .iter()
+            .all(|l| l["edition"].is_string() && l["cluster"].is_string())
+    );
+    // Print only: every suggested edition is a book or large print.
+    let (_, print) = json_of(
+        &router,
+        &format!("/api/lenders?work={work}&requester=rideau&formats=print"),
+    )
+    .await;
+    assert_eq!(print["formats"], serde_json::json!(["book", "large-print"]));
+    assert!(print["editions"].as_u64().unwrap() < any["editions"].as_u64().unwrap());
+    for l in print["lenders"].as_array().unwrap() {
+        let (_, c) = json_of(
+            &router,
+            &format!("/api/clusters/{}", l["cluster"].as_str().unwrap()),
+        )
+        .await;
+        let format = c["format"].as_str().unwrap();
+        assert!(["book", "large-print"].contains(&format), "{format}");
+    }
+    // Audio only: another set of editions.
+    let (_, audio) = json_of(
+        &router,
+        &format!("/api/lenders?work={work}&requester=rideau&formats=audiobook"),
+    )
+    .await;
+    assert!(
+        audio["lenders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["edition"].as_str().unwrap().starts_with("Audiobook"))
+    );
+    let (status, bad) = json_of(
+        &router,
+        &format!("/api/lenders?work={work}&requester=rideau&formats=scroll"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+}
+
+#[tokio::test]
+async fn overlap_by_work_counts_a_title_once_whatever_its_editions() {
+    let catalog = crate::demo().catalog.clone();
+    let router = unicat_server::router(unicat_server::AppState::new(catalog));
+    let (_, m) = json_of(&router, "/api/overlap").await;
+    let (status, w) = json_of(&router, "/api/overlap?level=work").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (m["level"].as_str(), w["level"].as_str()),
+        (Some("manifestation"), Some("work"))
+    );
+    assert!(w["clusters"].as_u64().unwrap() < m["clusters"].as_u64().unwrap());
+    let by_id = |r: &serde_json::Value, id: &str| {
+        r["libraries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["library"] == id)
+            .cloned()
+            .unwrap()
+    };
+    for lib in m["libraries"].as_array().unwrap() {
+        let id = lib["library"].as_str().unwrap();
+        let at_work = by_id(&w, id);
+        let total = |v: &serde_json::Value| v["total"].as_u64().unwrap();
+        let unique = |v: &serde_json::Value| v["unique"].as_u64().unwrap();
+        assert!(total(&at_work) <= total(lib), "{id}");
+        assert!(unique(&at_work) <= unique(lib), "{id}");
+        let parts = unique(&at_work)
+            + at_work["shared_2_3"].as_u64().unwrap()
+            + at_work["widely_held"].as_u64().unwrap();
+        assert_eq!(
+            parts,
+            total(&at_work),
+            "{id}: the three partition the total"
+        );
+    }
+    // Ottawa Valley holds the only large-print Hobbit: a unique edition,
+    // not a unique work.
+    assert!(by_id(&w, "ovrl")["unique"].as_u64() < by_id(&m, "ovrl")["unique"].as_u64());
+    let (status, _, csv) = get(router.clone(), "/api/overlap.csv?level=work").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!csv.is_empty());
+    let (status, _) = json_of(&router, "/api/overlap?level=shelf").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
 #[tokio::test]
 async fn holdings_for_an_issue_and_lenders_from_an_openurl() {
     // A book has no summary holdings: every holder's coverage of a year is

@@ -362,6 +362,104 @@ async fn a_mistyped_title_is_suggested_and_found() {
     .await;
 }
 
+/// Search `hobbit`, see one result for the novel with its formats, open
+/// the work's page, read every edition's holdings, and ask for lenders of
+/// any print edition.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_work_groups_its_editions_and_lends_any_of_them() {
+    run_on(
+        crate::demo().catalog.clone(),
+        1280,
+        900,
+        false,
+        async |b: &Browser| {
+            let c = &b.client;
+            b.open("/").await?;
+            c.find(Locator::Id("q")).await?.send_keys("hobbit").await?;
+            c.find(Locator::Css("form.search-form button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("ol.result-list li.result h3 a"))
+                .await?;
+            let titles = texts(c, "ol.result-list li.result h3 a").await?;
+            let novels = titles
+                .iter()
+                .filter(|t| t.to_lowercase().starts_with("the hobbit"))
+                .count();
+            // The novel once (the film apart), not once per edition.
+            ensure!(novels <= 2, "the hobbit {novels} times: {titles:?}");
+            let formats = texts(c, "ol.result-list li.result p.work-formats").await?;
+            let first = formats.first().cloned().unwrap_or_default();
+            ensure!(
+                first.starts_with("Book (")
+                    && first.contains("Audiobook")
+                    && first.contains("Large print"),
+                "the first result's formats: {first:?}"
+            );
+            let link = c.find(Locator::Css("a.work-link")).await?;
+            let label = link.text().await?;
+            ensure!(label.starts_with("All "), "work link {label:?}");
+            link.click().await?;
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("li.edition"))
+                .await?;
+            let kicker = c.find(Locator::Css("p.kicker")).await?.text().await?;
+            ensure!(kicker == "All editions and formats", "{kicker:?}");
+            let editions = texts(c, "li.edition p.held").await?;
+            let n: usize = label
+                .split_whitespace()
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            ensure!(
+                editions.len() == n && editions.iter().all(|h| h.starts_with("Held by")),
+                "{n} editions promised, the page shows {editions:?}"
+            );
+            let sections = texts(c, "section.format-section h2").await?;
+            ensure!(
+                sections.iter().any(|s| s.starts_with("Large print")),
+                "sections {sections:?}"
+            );
+            // ILL: any print edition, for Rideau Lakes.
+            c.find(Locator::Css("#requester option[value=rideau]"))
+                .await?
+                .click()
+                .await?;
+            c.find(Locator::Css("#accept option[value=print]"))
+                .await?
+                .click()
+                .await?;
+            c.find(Locator::Css("form.ill-form button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            c.wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css("ol.lenders li"))
+                .await?;
+            let lines = texts(c, "ol.lenders li p.lender-edition").await?;
+            ensure!(!lines.is_empty(), "no lender names its edition");
+            ensure!(
+                lines.iter().all(
+                    |l| l.starts_with("Edition: Book") || l.starts_with("Edition: Large print")
+                ),
+                "a lender of another format: {lines:?}"
+            );
+            let url = c.current_url().await?;
+            ensure!(
+                url.query().unwrap_or("").contains("accept=print"),
+                "the form went to {url}"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_open_a_result_and_read_its_holdings() {
     run(1280, 900, false, async |b: &Browser| {
@@ -404,7 +502,7 @@ async fn search_open_a_result_and_read_its_holdings() {
         );
         let heading = c.find(Locator::Id("results-heading")).await?.text().await?;
         ensure!(
-            heading.ends_with("results for “programming”"),
+            heading.ends_with("works for “programming”"),
             "heading {heading:?}"
         );
         let held = texts(c, "ol.result-list li.result p.held").await?;

@@ -469,12 +469,25 @@ async fn the_front_page_has_the_form_and_an_introduction() {
     let (status, empty) = html_page("/?q=&sort=relevance").await;
     assert_eq!(status, StatusCode::OK);
     empty.one("section.intro");
+    // Browsing shows works (one result per work), and each edition on
+    // request.
     let (_, browse) = html_page("/?sort=title").await;
+    let (_, works) = get_json("/api/search?sort=title&group=work&per_page=1").await;
+    let works = works["total"].as_u64().unwrap();
+    assert!(works < clusters);
     assert!(
         browse
             .one("h2#results-heading")
             .text()
-            .starts_with(&format!("{clusters} results"))
+            .starts_with(&format!("{works} works")),
+        "{}",
+        browse.one("h2#results-heading").text()
+    );
+    let (_, each) = html_page("/?sort=title&group=manifestation").await;
+    assert!(
+        each.one("h2#results-heading")
+            .text()
+            .starts_with(&format!("{clusters} editions"))
     );
     // No results on the front page, and no header search (the page has its own).
     assert!(doc.select("ol.result-list").is_empty());
@@ -483,14 +496,14 @@ async fn the_front_page_has_the_form_and_an_introduction() {
 
 #[tokio::test]
 async fn results_show_who_holds_each_title() {
-    let (status, doc) = html_page("/?q=programming").await;
+    let (status, doc) = html_page("/?q=programming&group=manifestation").await;
     assert_eq!(status, StatusCode::OK);
     let (_, api) = get_json("/api/search?q=programming").await;
     let total = api["total"].as_u64().unwrap();
     assert_eq!(
         doc.one("h2#results-heading").text(),
         format!(
-            "{total} result{} for “programming”",
+            "{total} edition{} for “programming”",
             if total == 1 { "" } else { "s" }
         )
     );
@@ -527,7 +540,7 @@ async fn results_show_who_holds_each_title() {
 
 #[tokio::test]
 async fn facets_are_links_that_filter_and_keep_the_query() {
-    let (_, doc) = html_page("/?q=programming&sort=title").await;
+    let (_, doc) = html_page("/?q=programming&sort=title&group=manifestation").await;
     let facets = doc.one("aside.facets");
     let headings: Vec<String> = facets.select("h3").iter().map(|h| h.text()).collect();
     assert!(
@@ -541,7 +554,10 @@ async fn facets_are_links_that_filter_and_keep_the_query() {
         .find(|a| a.text().starts_with("Cedar County Public Library"))
         .expect("a facet link for Cedar County");
     let href = cedar.attr("href").unwrap().to_string();
-    assert_eq!(href, "/?q=programming&library=lib01&sort=title");
+    assert_eq!(
+        href,
+        "/?q=programming&library=lib01&sort=title&group=manifestation"
+    );
     let (_, filtered_api) = get_json("/api/search?q=programming&library=lib01").await;
     let count = filtered_api["total"].as_u64().unwrap();
     assert_eq!(cedar.one("span.count").text(), format!("{count} results"));
@@ -559,7 +575,7 @@ async fn facets_are_links_that_filter_and_keep_the_query() {
     assert!(
         doc.one("h2#results-heading")
             .text()
-            .starts_with(&format!("{count} result"))
+            .starts_with(&format!("{count} edition"))
     );
     let filter = doc.one("div.filters li");
     assert!(
@@ -571,7 +587,7 @@ async fn facets_are_links_that_filter_and_keep_the_query() {
     );
     assert_eq!(
         filter.one("a.remove").attr("href"),
-        Some("/?q=programming&sort=title")
+        Some("/?q=programming&sort=title&group=manifestation")
     );
     let selected = doc.one("aside.facets a.selected");
     assert!(
@@ -579,7 +595,10 @@ async fn facets_are_links_that_filter_and_keep_the_query() {
             .text()
             .starts_with("Remove filter: Cedar County Public Library")
     );
-    assert_eq!(selected.attr("href"), Some("/?q=programming&sort=title"));
+    assert_eq!(
+        selected.attr("href"),
+        Some("/?q=programming&sort=title&group=manifestation")
+    );
     // A new search from this page keeps the filter.
     let hidden = doc.one("form.search-form input[name=library]");
     assert_eq!(hidden.attr("type"), Some("hidden"));
@@ -633,7 +652,7 @@ async fn year_facets_and_range() {
 
 #[tokio::test]
 async fn paging_is_bounded_and_marks_the_current_page() {
-    let (status, doc) = html_page("/?sort=title&per_page=5&page=2").await;
+    let (status, doc) = html_page("/?sort=title&per_page=5&page=2&group=manifestation").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc.one("ol.result-list").attr("start"), Some("6"));
     let nav = doc.one("nav.paging");
@@ -642,11 +661,11 @@ async fn paging_is_bounded_and_marks_the_current_page() {
     assert_eq!(current.text(), "Page 2");
     assert_eq!(
         nav.one("a[rel=prev]").attr("href"),
-        Some("/?sort=title&per_page=5")
+        Some("/?sort=title&per_page=5&group=manifestation")
     );
     assert_eq!(
         nav.one("a[rel=next]").attr("href"),
-        Some("/?sort=title&per_page=5&page=3")
+        Some("/?sort=title&per_page=5&group=manifestation&page=3")
     );
     // 1, 2, 3, 4, …, last: a handful of links, not one per page.
     let links = nav.select("li a");
@@ -1076,4 +1095,93 @@ async fn the_overlap_page_matches_the_report() {
     );
     let (status, _) = html_page("/overlap?slice=class:nothing").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_demo_groups_the_hobbit_and_its_work_page_lists_every_edition() {
+    let router = unicat_server::router(unicat_server::AppState::new(crate::demo().catalog.clone()));
+    let html_of = async |uri: &str| {
+        let (status, ctype, body) = get(router.clone(), uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(ctype, "text/html; charset=utf-8", "{uri}");
+        page(&body)
+    };
+    // One result per work by default, with the formats it is held in.
+    let doc = html_of("/?q=hobbit").await;
+    let (_, _, api) = get(router.clone(), "/api/search?q=hobbit&group=work").await;
+    let api: serde_json::Value = serde_json::from_slice(&api).unwrap();
+    let works = api["total"].as_u64().unwrap();
+    assert_eq!(
+        doc.one("h2#results-heading").text(),
+        format!("{works} works for “hobbit”")
+    );
+    let first = &doc.select("ol.result-list li.result")[0];
+    let formats = first.one("p.work-formats").text();
+    assert!(formats.starts_with("Book ("), "{formats}");
+    for f in ["Audiobook", "Large print", "E-book"] {
+        assert!(formats.contains(f), "{f} missing from {formats}");
+    }
+    let link = first.one("a.work-link");
+    assert!(link.text().starts_with("All "), "{}", link.text());
+    let work_href = link.attr("href").unwrap().to_string();
+    assert!(work_href.starts_with("/works/"));
+    assert_eq!(
+        doc.one("#group-switch").attr("href"),
+        Some("/?q=hobbit&group=manifestation")
+    );
+    assert_eq!(doc.one("p.facet-note").text(), "Counts are editions.");
+    // Each edition on request.
+    let each = html_of("/?q=hobbit&group=manifestation").await;
+    assert!(
+        each.select("ol.result-list li.result").len()
+            > doc.select("ol.result-list li.result").len()
+    );
+    assert!(each.select("p.work-formats").is_empty());
+
+    // The work page: every edition, grouped by format, with its holdings.
+    let work = html_of(&work_href).await;
+    let editions = work.select("li.edition");
+    let expected = api["works"][0]["editions"].as_u64().unwrap();
+    assert_eq!(editions.len() as u64, expected);
+    assert!(work.select("section.format-section").len() >= 4);
+    for e in &editions {
+        assert!(
+            e.one("p.held").text().starts_with("Held by"),
+            "{}",
+            e.text()
+        );
+        assert!(
+            e.one("h3 a")
+                .attr("href")
+                .unwrap()
+                .starts_with("/clusters/")
+        );
+    }
+    // The film is a related work, not an edition.
+    assert!(work.one("a.related-work").text().contains("(Video)"));
+    // Filtered to one format.
+    let audio = html_of(&format!("{work_href}?format=audiobook")).await;
+    let sections = audio.select("section.format-section");
+    assert_eq!(sections.len(), 1);
+    assert_eq!(sections[0].attr("id"), Some("format-audiobook"));
+    // ILL for any print edition names the edition each lender would send.
+    let ill = html_of(&format!("{work_href}?requester=rideau&accept=print")).await;
+    let lenders = ill.select("ol.lenders li");
+    assert!(!lenders.is_empty());
+    for l in &lenders {
+        let edition = l.one("p.lender-edition").text();
+        assert!(
+            edition.starts_with("Edition: Book") || edition.starts_with("Edition: Large print"),
+            "{edition}"
+        );
+    }
+    // A cluster page links to its work.
+    let book = html_of(first.one("h3 a").attr("href").unwrap()).await;
+    assert_eq!(
+        book.one("a#work-link").attr("href"),
+        Some(work_href.as_str())
+    );
+    // An unknown work is a page that says so.
+    let (status, _, _) = get(router.clone(), "/works/0000000000").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
