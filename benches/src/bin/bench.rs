@@ -573,6 +573,25 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     if failures > 0 {
         eprintln!("{failures} queries of the mix were refused (bad query)");
     }
+    // The same mix, one result per work (the patron page's default).
+    let grouped: Vec<SearchRequest> = mix
+        .iter()
+        .map(|r| SearchRequest {
+            group: unicat_catalog::Group::Work,
+            ..r.clone()
+        })
+        .collect();
+    for r in grouped.iter().take(200) {
+        let _ = catalog.search(r);
+    }
+    let mut times = Vec::with_capacity(n);
+    for r in &grouped {
+        let t = Instant::now();
+        let _ = catalog.search(r);
+        times.push(t.elapsed());
+    }
+    let slowest_grouped = slowest(&grouped, &times, |r| r.q.clone());
+    report("search grouped by work (the same mix)", &mut times);
     // What patrons type into the box: a title pasted with its ISBD
     // punctuation and statement of responsibility, a title with a typing
     // slip (close spellings, suggestions), and words that find nothing
@@ -651,7 +670,11 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     );
     report("overlap report, cached", &mut cached);
     println!("\nslowest searches of the mix:");
-    for (ms, q) in slowest_mix.iter().chain(&slowest_patron) {
+    for (ms, q) in slowest_mix
+        .iter()
+        .chain(&slowest_grouped)
+        .chain(&slowest_patron)
+    {
         println!("{ms:>9.3} ms  {q:?}");
     }
     Ok(())
