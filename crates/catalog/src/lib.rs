@@ -549,7 +549,19 @@ impl Catalog {
         }
         let r = self
             .index
-            .search_works(query, offset, req.per_page, req.sort)
+            .search_works(query, offset, req.per_page, req.sort, |w| {
+                self.store
+                    .work(w)
+                    .ok()
+                    .flatten()
+                    .map(|e| {
+                        e.clusters
+                            .into_iter()
+                            .map(|c| ClusterId(c).to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
             .map_err(CatalogError::internal)?;
         let mut response = Catalog::response(
             SearchResults {

@@ -354,13 +354,16 @@ impl CatalogIndex {
 
     /// Searches, one result per work: each work's best-ranked matching
     /// cluster, in the order of `sort`, with what the work holds in every
-    /// format. Facets count clusters, as in [`search`](Self::search).
+    /// format (its clusters, given by `clusters_of` from the work id, read
+    /// from their columns). Facets count clusters, as in
+    /// [`search`](Self::search).
     pub fn search_works(
         &self,
         query: &Query,
         offset: usize,
         limit: usize,
         sort: Sort,
+        clusters_of: impl Fn(u64) -> Vec<String>,
     ) -> Result<WorkResults, IndexError> {
         let searcher = self.reader.searcher();
         let q = query.to_tantivy(&self.fields, &searcher);
@@ -375,11 +378,15 @@ impl CatalogIndex {
         for (key, group) in groups.iter().skip(offset).take(limit) {
             let d: TantivyDocument = searcher.doc(group.doc)?;
             let best = self.decode(&d)?;
-            let holdings = if works::is_work(*key) {
-                let term = tantivy::Term::from_field_u64(self.fields.work, *key);
-                let tq =
-                    tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
-                works::summarise(searcher.search(&tq, &works::Tally)?)
+            let clusters = if works::is_work(*key) {
+                clusters_of(*key)
+            } else {
+                Vec::new()
+            };
+            let holdings = if !clusters.is_empty() {
+                let terms = clusters.iter().map(|c| self.fields.id_term(c));
+                let q = tantivy::query::TermSetQuery::new(terms);
+                works::summarise(searcher.search(&q, &works::Tally)?)
             } else {
                 let mut libs: Vec<&str> = best.libraries().collect();
                 libs.sort_unstable();

@@ -51,7 +51,10 @@ pub(crate) struct Fields {
     pub main_entry: Field,
     pub holders: Field,
     /// The cluster's work ([`ClusterDoc::work`]) as a number: grouped
-    /// searches collapse on it, and a work's editions are found by it.
+    /// searches collapse on it. A column only: indexing it as terms (one
+    /// random 64-bit term per work) made tantivy's term dictionaries and
+    /// postings the largest cost of indexing, and split10's index stage
+    /// twice as long. A work's editions are found by their cluster ids.
     pub work: Field,
     /// The [`ClusterDoc`] in postcard: compact, and quick to write and to
     /// read back (until 2026-12 it was JSON in a field named `data`; an
@@ -98,7 +101,7 @@ impl Fields {
             year: b.add_i64_field("year", INDEXED | FAST),
             sort_title: b.add_text_field("sort_title", FAST),
             holders: b.add_u64_field("holders", FAST),
-            work: b.add_u64_field("work", INDEXED | FAST),
+            work: b.add_u64_field("work", FAST),
             // Renamed with each change of `ClusterDoc` (the holdings gained
             // their summary statements and coverage in 2026-12): an index
             // written with the old shape has another schema, and a harvest

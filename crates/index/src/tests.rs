@@ -669,8 +669,22 @@ fn a_search_by_work_collapses_editions_and_summarises_every_format() {
         ),
     ];
     let (_dir, index) = index_with(&docs);
+    // The works' clusters, as the store gives them.
+    let clusters_of = |w: u64| -> Vec<String> {
+        docs.iter()
+            .filter(|d| {
+                d.work
+                    .as_deref()
+                    .and_then(unicat_match::works::WorkId::parse)
+                    == Some(unicat_match::works::WorkId(w))
+            })
+            .map(|d| d.id.clone())
+            .collect()
+    };
     let q = Query::Words(SearchField::Any, "emma".into());
-    let r = index.search_works(&q, 0, 10, Sort::Relevance).unwrap();
+    let r = index
+        .search_works(&q, 0, 10, Sort::Relevance, clusters_of)
+        .unwrap();
     assert_eq!((r.total, r.clusters), (3, 5));
     let a = r
         .hits
@@ -704,12 +718,16 @@ fn a_search_by_work_collapses_editions_and_summarises_every_format() {
         vec![("book".to_string(), 4), ("audiobook".to_string(), 1)]
     );
     // Newest first: a work ranks by its newest matching edition (2010).
-    let r = index.search_works(&q, 0, 10, Sort::YearNewest).unwrap();
+    let r = index
+        .search_works(&q, 0, 10, Sort::YearNewest, clusters_of)
+        .unwrap();
     assert_eq!(r.hits[0].best.id, "c3");
     // Title order, paged one work at a time: every work once.
     let mut seen = Vec::new();
     for page in 0..3 {
-        let r = index.search_works(&q, page, 1, Sort::Title).unwrap();
+        let r = index
+            .search_works(&q, page, 1, Sort::Title, clusters_of)
+            .unwrap();
         assert_eq!(r.hits.len(), 1);
         seen.push(r.hits[0].best.id.clone());
     }
@@ -719,6 +737,8 @@ fn a_search_by_work_collapses_editions_and_summarises_every_format() {
     assert_eq!(seen.len(), 3);
     // The work's other editions count even when they do not match.
     let q = Query::Words(SearchField::Any, "persuasion".into());
-    let r = index.search_works(&q, 0, 10, Sort::Relevance).unwrap();
+    let r = index
+        .search_works(&q, 0, 10, Sort::Relevance, clusters_of)
+        .unwrap();
     assert_eq!(r.hits[0].holdings.editions, 1);
 }

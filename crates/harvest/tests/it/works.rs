@@ -177,12 +177,25 @@ fn documents_follow_their_works_when_a_translation_joins_two() {
     assert!(before.iter().any(|(id, w)| after[id] != *w));
 
     // Grouped search finds one work with its three editions.
+    let clusters_of = |w: u64| -> Vec<String> {
+        store
+            .work(w)
+            .unwrap()
+            .map(|e| {
+                e.clusters
+                    .into_iter()
+                    .map(|c| unicat_match::ClusterId(c).to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let r = index
         .search_works(
             &unicat_index::Query::All,
             0,
             10,
             unicat_index::Sort::Relevance,
+            clusters_of,
         )
         .unwrap();
     assert_eq!((r.total, r.clusters), (1, 3));
