@@ -20,6 +20,7 @@
 
 mod error;
 mod file;
+mod fingerprint;
 mod folio;
 mod http;
 mod library;

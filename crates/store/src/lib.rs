@@ -31,7 +31,7 @@ pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use holdings::{LINK_SEPARATOR, bib_of_key, decode_holdings, encode_holdings, holdings_key};
 pub use session::{Changes, HarvestMode, HarvestSession};
-pub use state::HarvestState;
+pub use state::{ExportFile, ExportFingerprint, HarvestState};
 pub use works::{WorkEntry, WorkLinkEntry};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
@@ -337,7 +337,7 @@ impl Store {
         };
         Ok(match table.get(library)? {
             Some(v) => Some(
-                postcard::from_bytes(v.value()).map_err(|e| StoreError::Corrupt {
+                HarvestState::decode(v.value()).map_err(|e| StoreError::Corrupt {
                     library: library.to_string(),
                     record_id: "(harvest state)".into(),
                     reason: e.to_string(),
