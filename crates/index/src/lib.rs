@@ -18,11 +18,13 @@ mod doc;
 mod facets;
 mod query;
 mod schema;
+mod snapshot;
 mod suggest;
 
 pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
 pub use query::{Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
 pub use schema::SearchText;
+pub use snapshot::IndexSnapshot;
 pub use suggest::Correction;
 
 use schema::Fields;

@@ -18,6 +18,7 @@
 //!
 //! It does no matching and no indexing. Start from [`Store::open`].
 
+mod backup;
 mod clusters;
 mod encoded;
 mod error;
@@ -26,6 +27,7 @@ mod session;
 mod state;
 mod works;
 
+pub use backup::{CopyCounts, PublishMark, StoreSnapshot};
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
@@ -44,7 +46,7 @@ pub use unicat_bib::BibRecord;
 pub const STORE_FILE: &str = "store.redb";
 
 const STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("harvest_state");
-const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 pub(crate) fn records_table(library: &str) -> String {
     format!("records/{library}")
@@ -116,7 +118,10 @@ impl Store {
     /// Marks (or clears) that the search index may be behind the stored
     /// clusters: set before cluster assignments are written, cleared once
     /// the index has committed them. A harvest that finds it set (the last
-    /// one died in between) rebuilds the index.
+    /// one died in between) rebuilds the index. Clearing it also clears
+    /// the unpublished mark (see [`set_unpublished`](Self::set_unpublished))
+    /// and counts one more published generation (see
+    /// [`publish_mark`](Self::publish_mark)).
     pub fn set_index_pending(&self, pending: bool) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
         {
@@ -124,7 +129,15 @@ impl Store {
             if pending {
                 meta.insert("index_pending", &b"1"[..])?;
             } else {
+                // Clusters and index are level with every record: one
+                // more generation published.
+                let generation = meta
+                    .get("published")?
+                    .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes))
+                    .unwrap_or(0);
+                meta.insert("published", &(generation + 1).to_le_bytes()[..])?;
                 meta.remove("index_pending")?;
+                meta.remove("unpublished")?;
             }
         }
         txn.commit()?;
@@ -384,6 +397,9 @@ impl Store {
         {
             let mut state = txn.open_table(STATE)?;
             state.remove(library)?;
+        }
+        if !ids.is_empty() {
+            txn.open_table(META)?.insert("unpublished", &b"1"[..])?;
         }
         txn.commit()?;
         Ok(ids)

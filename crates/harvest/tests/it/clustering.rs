@@ -59,7 +59,7 @@ fn assignments(store: &Store) -> HashMap<(String, String), u64> {
 
 /// Copies the labelled network into a temporary folder (so that tests can
 /// change an export) and returns its config path.
-fn labelled_copy(dir: &Path) -> std::path::PathBuf {
+pub fn labelled_copy(dir: &Path) -> std::path::PathBuf {
     network_copy(&root().join("fixtures/labelled"), dir)
 }
 
@@ -82,7 +82,7 @@ fn network_copy(src: &Path, dir: &Path) -> std::path::PathBuf {
     dir.join("network.toml")
 }
 
-fn harvest_all(config: &Path) -> (Arc<Store>, Option<unicat_harvest::PublishReport>) {
+pub fn harvest_all(config: &Path) -> (Arc<Store>, Option<unicat_harvest::PublishReport>) {
     let (store, _, published) = harvest_reported(config);
     (store, published)
 }

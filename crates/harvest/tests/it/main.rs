@@ -3,6 +3,7 @@
 //! and a static HTTP server; plus files that are truncated, not MARC, or
 //! replaced by garbage after a good harvest.
 
+mod backup;
 mod clustering;
 mod folio;
 mod holdings;
@@ -609,6 +610,46 @@ fn a_failed_harvest_keeps_the_records_and_the_fingerprint_of_the_last_good_one()
     let store = Store::open(&work.path().join("index")).unwrap();
     let state = store.harvest_state("maps").unwrap().unwrap();
     assert_eq!(state.last_error, None, "the success clears the failure");
+}
+
+/// `unicat config check`'s probe on live peers: an OAI-PMH repository and
+/// a gzip HTTP export answer with their first record; a 404 fails; nothing
+/// is stored.
+#[test]
+fn probes_read_the_first_record_of_live_sources_and_store_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("provider");
+    provider_folder(&folder);
+    let oai = OaiServer::start(&folder, &[]);
+    let body = std::fs::read(fixture("evergreen/map_data.mrc")).unwrap();
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&body).unwrap();
+        e.finish().unwrap()
+    };
+    let web = FileServer::start(gz);
+    let libraries = [
+        oai_library("oai", &oai.url, "metadata_prefix = \"marc21\""),
+        format!("[[library]]\nid = \"web\"\nname = \"web\"\n[library.source]\nkind = \"http\"\nurl = \"{}\"\n", web.url),
+        format!("[[library]]\nid = \"gone\"\nname = \"gone\"\n[library.source]\nkind = \"http\"\nurl = \"{}\"\n", oai.missing_url()),
+    ]
+    .concat();
+    let config = write_config(work.path(), &libraries);
+    let network = Arc::new(unicat_config::Network::load(&config).unwrap());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let probes = runtime.block_on(unicat_harvest::probe(network)).unwrap();
+    let of = |id: &str| &probes.iter().find(|p| p.library == id).unwrap().outcome;
+    let oai_found = of("oai").as_ref().expect("the repository answers");
+    assert!(
+        oai_found.contains("first page") && oai_found.contains("r0"),
+        "{oai_found}"
+    );
+    let web_found = of("web").as_ref().expect("the export answers");
+    assert!(web_found.contains("iso2709"), "{web_found}");
+    let gone = of("gone").as_ref().unwrap_err();
+    assert!(gone.contains("404"), "{gone}");
+    assert!(!work.path().join("index/store.redb").exists());
 }
 
 #[test]
