@@ -76,6 +76,26 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         runs: usize,
     },
+    /// The exports of the nightly benchmark (`benches/scripts/nightly.sh`):
+    /// the first `--records` records of an ISO 2709 export, their 001s
+    /// prefixed so that they are a library of their own, written to
+    /// `OUT/export-base.mrc`; and the same with every `--every`th record
+    /// changed (a local note added, as a cataloguer's edit) to
+    /// `OUT/export-changed.mrc`.
+    Nightly {
+        /// An ISO 2709 export to take the records from.
+        #[arg(long)]
+        from: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Records in the library.
+        #[arg(long, default_value_t = 50_000)]
+        records: usize,
+        /// One record in this many is changed.
+        #[arg(long, default_value_t = 20)]
+        every: usize,
+    },
     /// In-process latencies on a harvested network.
     Queries {
         /// The network configuration.
@@ -478,6 +498,65 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+}
+
+fn nightly(from: &Path, out: &Path, records: usize, every: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(every > 0, "--every must be at least 1");
+    std::fs::create_dir_all(out)?;
+    let file = BufReader::with_capacity(1 << 20, std::fs::File::open(from)?);
+    let mut base = std::io::BufWriter::new(std::fs::File::create(out.join("export-base.mrc"))?);
+    let mut changed =
+        std::io::BufWriter::new(std::fs::File::create(out.join("export-changed.mrc"))?);
+    let (mut written, mut edited) = (0usize, 0usize);
+    for record in Reader::new(file, Format::Iso2709) {
+        let Ok(mut record) = record else { continue };
+        if written == records {
+            break;
+        }
+        let Some(id) = record.control("001").map(|s| format!("n-{}", s.trim())) else {
+            continue;
+        };
+        for f in &mut record.fields {
+            if let unicat_marc::Field::Control { tag, value } = f
+                && tag.as_str() == "001"
+            {
+                *value = id.clone();
+            }
+        }
+        let mut bytes = Vec::new();
+        unicat_marc::iso2709::write_record(&record, &mut bytes)?;
+        base.write_all(&bytes)?;
+        if written % every == every - 1 {
+            record
+                .fields
+                .push(unicat_marc::Field::Data(unicat_marc::DataField {
+                    tag: unicat_marc::Tag::parse("590").context("tag")?,
+                    indicators: unicat_marc::Indicators::new(' ', ' '),
+                    subfields: vec![unicat_marc::Subfield::new(
+                        'a',
+                        format!("Local note: rebound, checked {written}."),
+                    )],
+                }));
+            edited += 1;
+        }
+        bytes.clear();
+        unicat_marc::iso2709::write_record(&record, &mut bytes)?;
+        changed.write_all(&bytes)?;
+        written += 1;
+    }
+    base.flush()?;
+    changed.flush()?;
+    anyhow::ensure!(
+        written == records,
+        "{} has only {written} records",
+        from.display()
+    );
+    println!(
+        "{written} records in {}, {edited} of them changed in {}",
+        out.join("export-base.mrc").display(),
+        out.join("export-changed.mrc").display()
+    );
+    Ok(())
 }
 
 fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
@@ -1345,6 +1424,12 @@ fn main() -> anyhow::Result<()> {
             runs,
         } => mfhd(&corpus, &out, records, runs),
         Command::Queries { config, n } => queries(&config, n),
+        Command::Nightly {
+            from,
+            out,
+            records,
+            every,
+        } => nightly(&from, &out, records, every),
         Command::KnownItem {
             config,
             truth,
