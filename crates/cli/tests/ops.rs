@@ -213,3 +213,19 @@ fn logs_are_json_lines_when_asked() {
         );
     }
 }
+
+/// `deploy/verify.sh`: `systemd-analyze verify` on the unit files, which
+/// must not say a word; the script skips, saying so, without systemd.
+#[test]
+fn the_systemd_units_verify() {
+    let out = Command::new("bash")
+        .arg(root().join("deploy/verify.sh"))
+        .output()
+        .expect("bash");
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("unit files verified") || said.contains("skipped"),
+        "{said}"
+    );
+}
