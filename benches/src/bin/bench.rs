@@ -96,6 +96,24 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         every: usize,
     },
+    /// A corpus repeated for the capacity networks (`benches/scripts/
+    /// capacity.sh`): the records as they are, then `--times - 1` more
+    /// copies, each a distinct manifestation to netgen: 001 prefixed, the
+    /// copy's number added to the title proper (245 $a), and the
+    /// identifiers that would make netgen drop it as a duplicate (010,
+    /// 019, 020, 022, 035) left out (netgen invents OCLC numbers and
+    /// ISBNs for some of them, as for the originals without).
+    Repeat {
+        /// The corpus (ISO 2709).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The output file (ISO 2709).
+        #[arg(long)]
+        out: PathBuf,
+        /// Copies in all (1: the corpus as it is).
+        #[arg(long, default_value_t = 2)]
+        times: usize,
+    },
     /// In-process latencies on a harvested network.
     Queries {
         /// The network configuration.
@@ -498,6 +516,47 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+}
+
+fn repeat(corpus: &Path, out: &Path, times: usize) -> anyhow::Result<()> {
+    use unicat_marc::Field;
+    anyhow::ensure!(times > 0, "--times must be at least 1");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut bytes = Vec::new();
+    let mut written = 0u64;
+    for copy in 0..times {
+        let file = BufReader::with_capacity(1 << 20, std::fs::File::open(corpus)?);
+        for record in Reader::new(file, Format::Iso2709) {
+            let Ok(mut record) = record else { continue };
+            if copy > 0 {
+                record
+                    .fields
+                    .retain(|f| !matches!(f.tag().as_str(), "010" | "019" | "020" | "022" | "035"));
+                for f in &mut record.fields {
+                    match f {
+                        Field::Control { tag, value } if tag.as_str() == "001" => {
+                            *value = format!("r{copy}-{}", value.trim());
+                        }
+                        Field::Data(d) if d.tag.as_str() == "245" => {
+                            if let Some(a) = d.subfields.iter_mut().find(|s| s.code == 'a') {
+                                let trimmed = a.value.trim_end_matches([' ', '/', ':', ';', '.']);
+                                a.value = format!("{trimmed} (set {copy})");
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            bytes.clear();
+            if unicat_marc::iso2709::write_record(&record, &mut bytes).is_ok() {
+                w.write_all(&bytes)?;
+                written += 1;
+            }
+        }
+    }
+    w.flush()?;
+    println!("{written} records in {}", out.display());
+    Ok(())
 }
 
 fn nightly(from: &Path, out: &Path, records: usize, every: usize) -> anyhow::Result<()> {
@@ -1424,6 +1483,7 @@ fn main() -> anyhow::Result<()> {
             runs,
         } => mfhd(&corpus, &out, records, runs),
         Command::Queries { config, n } => queries(&config, n),
+        Command::Repeat { corpus, out, times } => repeat(&corpus, &out, times),
         Command::Nightly {
             from,
             out,
