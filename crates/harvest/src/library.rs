@@ -420,7 +420,9 @@ fn skip_unchanged(
 }
 
 /// An export unchanged since the last harvest: only the checkpoint is
-/// committed (when it was tried, when it last succeeded).
+/// committed (when it was tried, when it last succeeded), in one store
+/// transaction — every commit is a disk sync, and a night of unchanged
+/// exports is one per library.
 fn unchanged(
     store: &Store,
     id: &str,
@@ -429,9 +431,17 @@ fn unchanged(
 ) -> Result<(), HarvestError> {
     report.outcome = Outcome::Unchanged;
     report.incremental = true;
-    let session = store.begin_harvest(id, HarvestMode::Merge)?;
     state.last_success = Some(now());
-    report.changes = session.commit(state)?;
+    state.last_error = None;
+    state.added = 0;
+    state.updated = 0;
+    state.deleted = 0;
+    let (total, holdings_total) = store.write_checkpoint(id, &state)?;
+    report.changes = unicat_store::Changes {
+        total,
+        holdings_total,
+        ..Default::default()
+    };
     Ok(())
 }
 

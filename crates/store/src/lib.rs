@@ -360,6 +360,36 @@ impl Store {
         })
     }
 
+    /// Writes a library's checkpoint alone, in one transaction: a harvest
+    /// that found the export unchanged (no records to stage, nothing to
+    /// diff). Returns the records and holdings records the library holds.
+    pub fn write_checkpoint(
+        &self,
+        library: &str,
+        state: &HarvestState,
+    ) -> Result<(u64, u64), StoreError> {
+        let txn = self.db.begin_write()?;
+        let held = {
+            let records = txn
+                .open_table(TableDefinition::<&str, &[u8]>::new(&records_table(library)))?
+                .len()?;
+            let holdings = txn
+                .open_table(TableDefinition::<&str, &[u8]>::new(
+                    &holdings::holdings_table(library),
+                ))?
+                .len()?;
+            let mut table = txn.open_table(STATE)?;
+            let mut state = state.clone();
+            state.records = records;
+            let bytes =
+                postcard::to_stdvec(&state).map_err(|e| StoreError::Encode(e.to_string()))?;
+            table.insert(library, bytes.as_slice())?;
+            (records, holdings)
+        };
+        txn.commit()?;
+        Ok(held)
+    }
+
     /// Records a failed harvest attempt in a library's checkpoint, leaving its
     /// records and its last success untouched.
     pub fn record_failure(&self, library: &str, when: u64, reason: &str) -> Result<(), StoreError> {
