@@ -76,6 +76,44 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         runs: usize,
     },
+    /// The exports of the nightly benchmark (`benches/scripts/nightly.sh`):
+    /// the first `--records` records of an ISO 2709 export, their 001s
+    /// prefixed so that they are a library of their own, written to
+    /// `OUT/export-base.mrc`; and the same with every `--every`th record
+    /// changed (a local note added, as a cataloguer's edit) to
+    /// `OUT/export-changed.mrc`.
+    Nightly {
+        /// An ISO 2709 export to take the records from.
+        #[arg(long)]
+        from: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Records in the library.
+        #[arg(long, default_value_t = 50_000)]
+        records: usize,
+        /// One record in this many is changed.
+        #[arg(long, default_value_t = 20)]
+        every: usize,
+    },
+    /// A corpus repeated for the capacity networks (`benches/scripts/
+    /// capacity.sh`): the records as they are, then `--times - 1` more
+    /// copies, each a distinct manifestation to netgen: 001 prefixed, the
+    /// copy's number added to the title proper (245 $a), and the
+    /// identifiers that would make netgen drop it as a duplicate (010,
+    /// 019, 020, 022, 035) left out (netgen invents OCLC numbers and
+    /// ISBNs for some of them, as for the originals without).
+    Repeat {
+        /// The corpus (ISO 2709).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// The output file (ISO 2709).
+        #[arg(long)]
+        out: PathBuf,
+        /// Copies in all (1: the corpus as it is).
+        #[arg(long, default_value_t = 2)]
+        times: usize,
+    },
     /// In-process latencies on a harvested network.
     Queries {
         /// The network configuration.
@@ -478,6 +516,106 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+}
+
+fn repeat(corpus: &Path, out: &Path, times: usize) -> anyhow::Result<()> {
+    use unicat_marc::Field;
+    anyhow::ensure!(times > 0, "--times must be at least 1");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut bytes = Vec::new();
+    let mut written = 0u64;
+    for copy in 0..times {
+        let file = BufReader::with_capacity(1 << 20, std::fs::File::open(corpus)?);
+        for record in Reader::new(file, Format::Iso2709) {
+            let Ok(mut record) = record else { continue };
+            if copy > 0 {
+                record
+                    .fields
+                    .retain(|f| !matches!(f.tag().as_str(), "010" | "019" | "020" | "022" | "035"));
+                for f in &mut record.fields {
+                    match f {
+                        Field::Control { tag, value } if tag.as_str() == "001" => {
+                            *value = format!("r{copy}-{}", value.trim());
+                        }
+                        Field::Data(d) if d.tag.as_str() == "245" => {
+                            if let Some(a) = d.subfields.iter_mut().find(|s| s.code == 'a') {
+                                let trimmed = a.value.trim_end_matches([' ', '/', ':', ';', '.']);
+                                a.value = format!("{trimmed} (set {copy})");
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            bytes.clear();
+            if unicat_marc::iso2709::write_record(&record, &mut bytes).is_ok() {
+                w.write_all(&bytes)?;
+                written += 1;
+            }
+        }
+    }
+    w.flush()?;
+    println!("{written} records in {}", out.display());
+    Ok(())
+}
+
+fn nightly(from: &Path, out: &Path, records: usize, every: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(every > 0, "--every must be at least 1");
+    std::fs::create_dir_all(out)?;
+    let file = BufReader::with_capacity(1 << 20, std::fs::File::open(from)?);
+    let mut base = std::io::BufWriter::new(std::fs::File::create(out.join("export-base.mrc"))?);
+    let mut changed =
+        std::io::BufWriter::new(std::fs::File::create(out.join("export-changed.mrc"))?);
+    let (mut written, mut edited) = (0usize, 0usize);
+    for record in Reader::new(file, Format::Iso2709) {
+        let Ok(mut record) = record else { continue };
+        if written == records {
+            break;
+        }
+        let Some(id) = record.control("001").map(|s| format!("n-{}", s.trim())) else {
+            continue;
+        };
+        for f in &mut record.fields {
+            if let unicat_marc::Field::Control { tag, value } = f
+                && tag.as_str() == "001"
+            {
+                *value = id.clone();
+            }
+        }
+        let mut bytes = Vec::new();
+        unicat_marc::iso2709::write_record(&record, &mut bytes)?;
+        base.write_all(&bytes)?;
+        if written % every == every - 1 {
+            record
+                .fields
+                .push(unicat_marc::Field::Data(unicat_marc::DataField {
+                    tag: unicat_marc::Tag::parse("590").context("tag")?,
+                    indicators: unicat_marc::Indicators::new(' ', ' '),
+                    subfields: vec![unicat_marc::Subfield::new(
+                        'a',
+                        format!("Local note: rebound, checked {written}."),
+                    )],
+                }));
+            edited += 1;
+        }
+        bytes.clear();
+        unicat_marc::iso2709::write_record(&record, &mut bytes)?;
+        changed.write_all(&bytes)?;
+        written += 1;
+    }
+    base.flush()?;
+    changed.flush()?;
+    anyhow::ensure!(
+        written == records,
+        "{} has only {written} records",
+        from.display()
+    );
+    println!(
+        "{written} records in {}, {edited} of them changed in {}",
+        out.join("export-base.mrc").display(),
+        out.join("export-changed.mrc").display()
+    );
+    Ok(())
 }
 
 fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
@@ -1368,6 +1506,13 @@ fn main() -> anyhow::Result<()> {
             runs,
         } => mfhd(&corpus, &out, records, runs),
         Command::Queries { config, n } => queries(&config, n),
+        Command::Repeat { corpus, out, times } => repeat(&corpus, &out, times),
+        Command::Nightly {
+            from,
+            out,
+            records,
+            every,
+        } => nightly(&from, &out, records, every),
         Command::KnownItem {
             config,
             truth,

@@ -5,6 +5,7 @@ mod demo;
 mod harvest;
 mod ill;
 mod marc;
+mod ops;
 mod read;
 mod serve;
 
@@ -62,10 +63,20 @@ enum Command {
     /// MARC tools.
     #[command(subcommand)]
     Marc(marc::MarcCommand),
+    /// Copies the record store and index, consistently, while the
+    /// catalogue serves and a harvest may run.
+    Backup(ops::BackupArgs),
+    /// Puts a backup back (stop `unicat serve` first).
+    Restore(ops::RestoreArgs),
+    /// Network configuration tools.
+    #[command(subcommand)]
+    Config(ops::ConfigCommand),
 }
 
 /// Log lines to standard error; `RUST_LOG` chooses what (default: warnings,
-/// and harvest progress when standard error is not a terminal).
+/// and harvest progress when standard error is not a terminal);
+/// `UNICAT_LOG_FORMAT=json` writes one JSON object per line (for journald,
+/// Loki, Elasticsearch…) instead of text.
 fn init_logging() {
     use std::io::IsTerminal;
     let default = if std::io::stderr().is_terminal() {
@@ -75,6 +86,16 @@ fn init_logging() {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let json = std::env::var("UNICAT_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    if json {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_current_span(true)
+            .try_init();
+        return;
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -98,6 +119,9 @@ fn main() -> ExitCode {
         Command::Overlap(args) => ill::overlap(args),
         Command::Demo(args) => demo::run(args),
         Command::Marc(cmd) => marc::run(cmd),
+        Command::Backup(args) => ops::backup(args),
+        Command::Restore(args) => ops::restore(args),
+        Command::Config(cmd) => ops::config(cmd),
     };
     match result {
         Ok(code) => code,

@@ -53,6 +53,14 @@ pub enum HarvestError {
     /// The search index failed.
     #[error("search index: {0}")]
     Index(String),
+    /// A backup could not be made or restored.
+    #[error("{path}: {reason}")]
+    Backup {
+        /// The backup folder, or the file concerned.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// The record store failed.
     #[error(transparent)]
     Store(#[from] unicat_store::StoreError),

@@ -244,7 +244,7 @@ impl<'a> Fetcher<'a> {
 }
 
 /// A reqwest error in words a sysadmin can act on.
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         "timed out".to_string()
     } else if e.is_connect() {

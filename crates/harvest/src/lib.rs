@@ -18,22 +18,27 @@
 //!
 //! Start from [`harvest`].
 
+mod backup;
 mod error;
 mod file;
+mod fingerprint;
 mod folio;
 mod http;
 mod library;
 mod links;
 mod oai;
 mod observer;
+mod probe;
 mod process;
 mod publish;
 mod recluster;
 mod report;
 mod upgrade;
 
+pub use backup::{BackupReport, MANIFEST, RestoreReport, backup, restore};
 pub use error::HarvestError;
 pub use observer::{LogObserver, Observer};
+pub use probe::{SourceProbe, probe};
 pub use publish::{cluster_document, publish};
 pub use recluster::{ClusterUpdate, recluster, write_clusters};
 pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem, RecordWarningLine};
@@ -169,6 +174,14 @@ pub async fn harvest_and_publish(
             .await
             .map_err(|e| HarvestError::Index(format!("upgrade task failed: {e}")))??
     };
+    // Records committed by a harvest that died before clustering them:
+    // nothing says which they were, so every record is placed again.
+    let unpublished = store.publish_mark()?.unpublished;
+    if unpublished {
+        tracing::warn!(
+            "the last harvest stopped before clustering what it stored: clustering and indexing everything again"
+        );
+    }
     let report = harvest(network.clone(), store.clone(), options, observer.clone()).await?;
     let mut changes: Vec<(String, Changes)> = report
         .libraries
@@ -189,8 +202,9 @@ pub async fn harvest_and_publish(
         }
         // An empty index over stored clusters, or a harvest that died
         // between storing clusters and committing the index, is rebuilt.
-        let index_behind =
-            (index.count() == 0 && store.cluster_count()? > 0) || store.index_pending()?;
+        let index_behind = (index.count() == 0 && store.cluster_count()? > 0)
+            || store.index_pending()?
+            || unpublished;
         // Clusters made by other matching rules are made again, all of
         // them (their ids kept by overlap).
         let rules_changed = store.cluster_count()? > 0

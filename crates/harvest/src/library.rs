@@ -84,6 +84,7 @@ fn run(
             observer,
             report,
             had_records,
+            full,
             state,
         );
     }
@@ -96,6 +97,17 @@ fn run(
     match source {
         Source::Folio { path, kind } => {
             let files = file::list(path, *kind)?;
+            if skip_unchanged(
+                store,
+                library,
+                &files,
+                full,
+                had_records,
+                &mut state,
+                report,
+            )? {
+                return Ok(());
+            }
             let session = read_export(store, library, report, |library, session, report| {
                 crate::folio::harvest_files(&files, library, session, report, observer)
             })?;
@@ -104,6 +116,17 @@ fn run(
         }
         Source::File { path, kind, format } => {
             let files = file::list(path, *kind)?;
+            if skip_unchanged(
+                store,
+                library,
+                &files,
+                full,
+                had_records,
+                &mut state,
+                report,
+            )? {
+                return Ok(());
+            }
             let session = read_export(store, library, report, |library, session, report| {
                 file::harvest_files(&files, *format, library, session, report, observer)
             })?;
@@ -140,12 +163,7 @@ fn run(
             report.bytes = bytes;
             if status == reqwest::StatusCode::NOT_MODIFIED && had_records {
                 let _ = std::fs::remove_file(&tmp);
-                report.outcome = Outcome::Unchanged;
-                report.incremental = true;
-                let session = store.begin_harvest(id, HarvestMode::Merge)?;
-                state.last_success = Some(now());
-                report.changes = session.commit(state)?;
-                return Ok(());
+                return unchanged(store, id, state, report);
             }
             state.http_validator = resp_headers
                 .get(reqwest::header::ETAG)
@@ -286,9 +304,35 @@ fn harvest_sources(
     observer: &dyn Observer,
     report: &mut LibraryReport,
     had_records: bool,
-    state: HarvestState,
+    full: bool,
+    mut state: HarvestState,
 ) -> Result<(), HarvestError> {
     let id = library.id.as_str();
+    // Exports that are all files are fingerprinted together: the library
+    // is read again when any of them changed.
+    if library
+        .sources
+        .iter()
+        .all(|s| matches!(s, Source::File { .. } | Source::Folio { .. }))
+    {
+        let mut files = Vec::new();
+        for source in &library.sources {
+            if let Source::File { path, kind, .. } | Source::Folio { path, kind } = source {
+                files.extend(file::list(path, *kind)?);
+            }
+        }
+        if skip_unchanged(
+            store,
+            library,
+            &files,
+            full,
+            had_records,
+            &mut state,
+            report,
+        )? {
+            return Ok(());
+        }
+    }
     let mut fetcher = Fetcher::new(client, &network.harvest, handle, observer, id);
     // (files, format, FOLIO JSON?)
     let mut inputs: Vec<(Vec<std::path::PathBuf>, Option<unicat_marc::Format>, bool)> = Vec::new();
@@ -349,6 +393,56 @@ fn harvest_sources(
     let session = read?;
     refuse_empty(report, had_records, &names.join(" + "))?;
     commit(store, library, session, state, report, false)
+}
+
+/// Fingerprints a file export (see [`fingerprint`](crate::fingerprint));
+/// when it is the export last read, commits the checkpoint alone and
+/// returns true. Otherwise the new fingerprint goes into `state`, to be
+/// committed with the records read. `--full` always reads.
+fn skip_unchanged(
+    store: &Store,
+    library: &Library,
+    files: &[std::path::PathBuf],
+    full: bool,
+    had_records: bool,
+    state: &mut HarvestState,
+    report: &mut LibraryReport,
+) -> Result<bool, HarvestError> {
+    let previous = if full { None } else { state.export.as_ref() };
+    let taken = crate::fingerprint::take(files, library, previous)?;
+    state.export = Some(taken.fingerprint);
+    if !(taken.unchanged && had_records) {
+        return Ok(false);
+    }
+    tracing::info!(library = %library.id, "export unchanged since the last harvest: not read");
+    unchanged(store, library.id.as_str(), state.clone(), report)?;
+    Ok(true)
+}
+
+/// An export unchanged since the last harvest: only the checkpoint is
+/// committed (when it was tried, when it last succeeded), in one store
+/// transaction — every commit is a disk sync, and a night of unchanged
+/// exports is one per library.
+fn unchanged(
+    store: &Store,
+    id: &str,
+    mut state: HarvestState,
+    report: &mut LibraryReport,
+) -> Result<(), HarvestError> {
+    report.outcome = Outcome::Unchanged;
+    report.incremental = true;
+    state.last_success = Some(now());
+    state.last_error = None;
+    state.added = 0;
+    state.updated = 0;
+    state.deleted = 0;
+    let (total, holdings_total) = store.write_checkpoint(id, &state)?;
+    report.changes = unicat_store::Changes {
+        total,
+        holdings_total,
+        ..Default::default()
+    };
+    Ok(())
 }
 
 /// Reads a whole export (a file source, or an HTTP export saved to disk)

@@ -18,12 +18,14 @@ mod doc;
 mod facets;
 mod query;
 mod schema;
+mod snapshot;
 mod suggest;
 mod works;
 
 pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
 pub use query::{Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
 pub use schema::SearchText;
+pub use snapshot::IndexSnapshot;
 pub use suggest::Correction;
 pub use works::{FormatHoldings, WorkHoldings};
 

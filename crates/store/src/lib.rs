@@ -18,6 +18,7 @@
 //!
 //! It does no matching and no indexing. Start from [`Store::open`].
 
+mod backup;
 mod clusters;
 mod encoded;
 mod error;
@@ -26,12 +27,13 @@ mod session;
 mod state;
 mod works;
 
+pub use backup::{CopyCounts, PublishMark, StoreSnapshot};
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use holdings::{LINK_SEPARATOR, bib_of_key, decode_holdings, encode_holdings, holdings_key};
 pub use session::{Changes, HarvestMode, HarvestSession};
-pub use state::HarvestState;
+pub use state::{ExportFile, ExportFingerprint, HarvestState};
 pub use works::{WorkEntry, WorkLinkEntry};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
@@ -44,7 +46,7 @@ pub use unicat_bib::BibRecord;
 pub const STORE_FILE: &str = "store.redb";
 
 const STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("harvest_state");
-const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 pub(crate) fn records_table(library: &str) -> String {
     format!("records/{library}")
@@ -116,7 +118,10 @@ impl Store {
     /// Marks (or clears) that the search index may be behind the stored
     /// clusters: set before cluster assignments are written, cleared once
     /// the index has committed them. A harvest that finds it set (the last
-    /// one died in between) rebuilds the index.
+    /// one died in between) rebuilds the index. Clearing it also clears
+    /// the unpublished mark (see [`set_unpublished`](Self::set_unpublished))
+    /// and counts one more published generation (see
+    /// [`publish_mark`](Self::publish_mark)).
     pub fn set_index_pending(&self, pending: bool) -> Result<(), StoreError> {
         let txn = self.db.begin_write()?;
         {
@@ -124,7 +129,15 @@ impl Store {
             if pending {
                 meta.insert("index_pending", &b"1"[..])?;
             } else {
+                // Clusters and index are level with every record: one
+                // more generation published.
+                let generation = meta
+                    .get("published")?
+                    .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes))
+                    .unwrap_or(0);
+                meta.insert("published", &(generation + 1).to_le_bytes()[..])?;
                 meta.remove("index_pending")?;
+                meta.remove("unpublished")?;
             }
         }
         txn.commit()?;
@@ -337,7 +350,7 @@ impl Store {
         };
         Ok(match table.get(library)? {
             Some(v) => Some(
-                postcard::from_bytes(v.value()).map_err(|e| StoreError::Corrupt {
+                HarvestState::decode(v.value()).map_err(|e| StoreError::Corrupt {
                     library: library.to_string(),
                     record_id: "(harvest state)".into(),
                     reason: e.to_string(),
@@ -345,6 +358,36 @@ impl Store {
             ),
             None => None,
         })
+    }
+
+    /// Writes a library's checkpoint alone, in one transaction: a harvest
+    /// that found the export unchanged (no records to stage, nothing to
+    /// diff). Returns the records and holdings records the library holds.
+    pub fn write_checkpoint(
+        &self,
+        library: &str,
+        state: &HarvestState,
+    ) -> Result<(u64, u64), StoreError> {
+        let txn = self.db.begin_write()?;
+        let held = {
+            let records = txn
+                .open_table(TableDefinition::<&str, &[u8]>::new(&records_table(library)))?
+                .len()?;
+            let holdings = txn
+                .open_table(TableDefinition::<&str, &[u8]>::new(
+                    &holdings::holdings_table(library),
+                ))?
+                .len()?;
+            let mut table = txn.open_table(STATE)?;
+            let mut state = state.clone();
+            state.records = records;
+            let bytes =
+                postcard::to_stdvec(&state).map_err(|e| StoreError::Encode(e.to_string()))?;
+            table.insert(library, bytes.as_slice())?;
+            (records, holdings)
+        };
+        txn.commit()?;
+        Ok(held)
     }
 
     /// Records a failed harvest attempt in a library's checkpoint, leaving its
@@ -384,6 +427,9 @@ impl Store {
         {
             let mut state = txn.open_table(STATE)?;
             state.remove(library)?;
+        }
+        if !ids.is_empty() {
+            txn.open_table(META)?.insert("unpublished", &b"1"[..])?;
         }
         txn.commit()?;
         Ok(ids)

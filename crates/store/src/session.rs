@@ -336,6 +336,12 @@ impl<'s> HarvestSession<'s> {
                 postcard::to_stdvec(&state).map_err(|e| StoreError::Encode(e.to_string()))?;
             table.insert(self.library.as_str(), bytes.as_slice())?;
         }
+        if !changes.is_empty() {
+            // Until clustering and indexing have seen these changes (see
+            // `Store::set_unpublished`).
+            txn.open_table(crate::META)?
+                .insert("unpublished", &b"1"[..])?;
+        }
         txn.commit()?;
         self.finished = true;
         Ok(changes)

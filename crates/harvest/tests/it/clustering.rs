@@ -59,7 +59,7 @@ fn assignments(store: &Store) -> HashMap<(String, String), u64> {
 
 /// Copies the labelled network into a temporary folder (so that tests can
 /// change an export) and returns its config path.
-fn labelled_copy(dir: &Path) -> std::path::PathBuf {
+pub fn labelled_copy(dir: &Path) -> std::path::PathBuf {
     network_copy(&root().join("fixtures/labelled"), dir)
 }
 
@@ -82,7 +82,18 @@ fn network_copy(src: &Path, dir: &Path) -> std::path::PathBuf {
     dir.join("network.toml")
 }
 
-fn harvest_all(config: &Path) -> (Arc<Store>, Option<unicat_harvest::PublishReport>) {
+pub fn harvest_all(config: &Path) -> (Arc<Store>, Option<unicat_harvest::PublishReport>) {
+    let (store, _, published) = harvest_reported(config);
+    (store, published)
+}
+
+fn harvest_reported(
+    config: &Path,
+) -> (
+    Arc<Store>,
+    unicat_harvest::NetworkReport,
+    Option<unicat_harvest::PublishReport>,
+) {
     let network = Arc::new(unicat_config::Network::load(config).unwrap());
     let store = Arc::new(Store::open(&network.index_dir).unwrap());
     let index = Arc::new(unicat_index::CatalogIndex::open(&network.index_dir).unwrap());
@@ -97,7 +108,7 @@ fn harvest_all(config: &Path) -> (Arc<Store>, Option<unicat_harvest::PublishRepo
         ))
         .unwrap();
     assert!(!report.any_failed());
-    (store, published)
+    (store, report, published)
 }
 
 #[test]
@@ -154,9 +165,37 @@ fn a_reharvest_moves_only_the_changed_records_clusters() {
         &xml[..a_at],
         &xml[a_end..]
     );
+    // A nightly run before the change reads nothing and publishes nothing.
+    let (store, report, published) = harvest_reported(&config);
+    drop(store);
+    assert!(published.is_none(), "nothing to publish");
+    for l in &report.libraries {
+        assert_eq!(
+            l.outcome,
+            unicat_harvest::Outcome::Unchanged,
+            "{}",
+            l.library
+        );
+        assert_eq!(l.read, 0, "{}", l.library);
+    }
     std::fs::write(&path, changed).unwrap();
 
-    let (store, published) = harvest_all(&config);
+    let (store, report, published) = harvest_reported(&config);
+    // Only the changed export was read.
+    for l in &report.libraries {
+        let read = l.library == "lib02";
+        assert_eq!(l.read > 0, read, "{}: {:?}", l.library, l.outcome);
+    }
+    assert_eq!(
+        report
+            .libraries
+            .iter()
+            .find(|l| l.library == "lib02")
+            .unwrap()
+            .changes
+            .updated,
+        vec![target.1.clone()]
+    );
     let published = published.unwrap();
     assert!(!published.clusters.full);
     let after = assignments(&store);

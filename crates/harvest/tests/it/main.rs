@@ -3,6 +3,7 @@
 //! and a static HTTP server; plus files that are truncated, not MARC, or
 //! replaced by garbage after a good harvest.
 
+mod backup;
 mod clustering;
 mod folio;
 mod holdings;
@@ -503,6 +504,153 @@ fn http_exports_are_fetched_once_and_not_again_when_unchanged() {
     assert_eq!(lib(&second, "web").outcome, Outcome::Unchanged);
     assert_eq!(server.requests.load(std::sync::atomic::Ordering::SeqCst), 2);
     assert_eq!(store_ids(work.path(), "web").len(), 3);
+}
+
+/// A nightly harvest of a file export that has not changed does not read
+/// it: not when its size and modification time are the same, nor when an
+/// export job wrote the same bytes again (a new modification time, the
+/// same content hash). A changed record is picked up; `--full` reads
+/// anyway; other settings for the library read it again.
+#[test]
+fn unchanged_file_exports_are_not_read_again() {
+    let work = tempfile::tempdir().unwrap();
+    let export = work.path().join("export.mrc");
+    let jazz = std::fs::read(fixture("evergreen/jazz_1k.mrc")).unwrap();
+    std::fs::write(&export, &jazz).unwrap();
+    let config = write_config(work.path(), &file_library("jazz", &export));
+    let first = harvest(&config);
+    let held = lib(&first, "jazz").read;
+    assert!(held > 100, "{held}");
+    assert_eq!(lib(&first, "jazz").outcome, Outcome::Harvested);
+
+    let second = harvest(&config);
+    let r = lib(&second, "jazz");
+    assert_eq!(r.outcome, Outcome::Unchanged, "{r:?}");
+    assert_eq!((r.read, r.bytes), (0, 0), "not read");
+    assert!(r.changes.is_empty());
+
+    // The same bytes written again, a second later by the clock.
+    let later = SystemTime::now() + Duration::from_secs(2);
+    std::fs::write(&export, &jazz).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&export)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let third = harvest(&config);
+    assert_eq!(lib(&third, "jazz").outcome, Outcome::Unchanged);
+    assert_eq!(lib(&third, "jazz").read, 0);
+
+    // One record changed: the export is read, and only that record changed.
+    let mut records: Vec<Record> = unicat_marc::Reader::new(&jazz[..], Format::Iso2709)
+        .filter_map(Result::ok)
+        .collect();
+    let id = records[5].control("001").unwrap().trim().to_string();
+    records[5].fields.push(Field::Data(unicat_marc::DataField {
+        tag: Tag::parse("500").unwrap(),
+        indicators: unicat_marc::Indicators::new(' ', ' '),
+        subfields: vec![unicat_marc::Subfield::new('a', "Rebound 2026.")],
+    }));
+    let mut body = Vec::new();
+    for r in &records {
+        unicat_marc::iso2709::write_record(r, &mut body).unwrap();
+    }
+    std::fs::write(&export, &body).unwrap();
+    let fourth = harvest(&config);
+    let r = lib(&fourth, "jazz");
+    assert_eq!(r.outcome, Outcome::Harvested);
+    assert_eq!(r.read, held);
+    assert_eq!(r.changes.updated, vec![id]);
+    assert!(r.changes.added.is_empty() && r.changes.deleted.is_empty());
+
+    assert_eq!(lib(&harvest(&config), "jazz").outcome, Outcome::Unchanged);
+    // --full reads it whatever the fingerprint says.
+    let full = harvest_with(&config, &[], true);
+    assert_eq!(lib(&full, "jazz").read, held);
+    // Other settings read the same export differently: it is read again.
+    let config = write_config(
+        work.path(),
+        &file_library("jazz", &export).replace(
+            "name = \"jazz\"\n",
+            "name = \"jazz\"\nholdings = \"sierra\"\n",
+        ),
+    );
+    assert_eq!(lib(&harvest(&config), "jazz").read, held);
+    assert_eq!(lib(&harvest(&config), "jazz").outcome, Outcome::Unchanged);
+}
+
+/// A harvest that fails leaves the records, and the fingerprint of the
+/// export they came from: when the good export comes back, there is
+/// nothing to read.
+#[test]
+fn a_failed_harvest_keeps_the_records_and_the_fingerprint_of_the_last_good_one() {
+    let work = tempfile::tempdir().unwrap();
+    let export = work.path().join("export.mrc");
+    let good = std::fs::read(fixture("evergreen/map_data.mrc")).unwrap();
+    std::fs::write(&export, &good).unwrap();
+    let config = write_config(work.path(), &file_library("maps", &export));
+    assert_eq!(lib(&harvest(&config), "maps").read, 3);
+    let before = store_ids(work.path(), "maps");
+
+    std::fs::write(&export, b"<html><body>502 Bad Gateway</body></html>").unwrap();
+    let failed = harvest(&config);
+    assert!(
+        lib(&failed, "maps").is_failure(),
+        "{:?}",
+        lib(&failed, "maps")
+    );
+    assert_eq!(store_ids(work.path(), "maps"), before);
+    // Failing again does not turn into "unchanged".
+    assert!(lib(&harvest(&config), "maps").is_failure());
+
+    std::fs::write(&export, &good).unwrap();
+    let back = harvest(&config);
+    assert_eq!(lib(&back, "maps").outcome, Outcome::Unchanged);
+    assert_eq!(store_ids(work.path(), "maps"), before);
+    let store = Store::open(&work.path().join("index")).unwrap();
+    let state = store.harvest_state("maps").unwrap().unwrap();
+    assert_eq!(state.last_error, None, "the success clears the failure");
+}
+
+/// `unicat config check`'s probe on live peers: an OAI-PMH repository and
+/// a gzip HTTP export answer with their first record; a 404 fails; nothing
+/// is stored.
+#[test]
+fn probes_read_the_first_record_of_live_sources_and_store_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("provider");
+    provider_folder(&folder);
+    let oai = OaiServer::start(&folder, &[]);
+    let body = std::fs::read(fixture("evergreen/map_data.mrc")).unwrap();
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&body).unwrap();
+        e.finish().unwrap()
+    };
+    let web = FileServer::start(gz);
+    let libraries = [
+        oai_library("oai", &oai.url, "metadata_prefix = \"marc21\""),
+        format!("[[library]]\nid = \"web\"\nname = \"web\"\n[library.source]\nkind = \"http\"\nurl = \"{}\"\n", web.url),
+        format!("[[library]]\nid = \"gone\"\nname = \"gone\"\n[library.source]\nkind = \"http\"\nurl = \"{}\"\n", oai.missing_url()),
+    ]
+    .concat();
+    let config = write_config(work.path(), &libraries);
+    let network = Arc::new(unicat_config::Network::load(&config).unwrap());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let probes = runtime.block_on(unicat_harvest::probe(network)).unwrap();
+    let of = |id: &str| &probes.iter().find(|p| p.library == id).unwrap().outcome;
+    let oai_found = of("oai").as_ref().expect("the repository answers");
+    assert!(
+        oai_found.contains("first page") && oai_found.contains("r0"),
+        "{oai_found}"
+    );
+    let web_found = of("web").as_ref().expect("the export answers");
+    assert!(web_found.contains("iso2709"), "{web_found}");
+    let gone = of("gone").as_ref().unwrap_err();
+    assert!(gone.contains("404"), "{gone}");
+    assert!(!work.path().join("index/store.redb").exists());
 }
 
 #[test]
