@@ -9,7 +9,9 @@
 //!
 //! Start from [`Catalog::open`].
 
+pub mod check;
 mod error;
+pub mod export;
 pub mod lenders;
 pub mod overlap;
 pub mod query;
@@ -41,7 +43,7 @@ const RARE: u64 = 2;
 /// The query widened: every plain-words [`Text`] of the query's required
 /// part matching close spellings (`fuzzy`) and `minimum` of its words;
 /// `None` when there is none to widen.
-fn widen(q: &Query, fuzzy: bool, minimum: Minimum) -> Option<Query> {
+pub(crate) fn widen(q: &Query, fuzzy: bool, minimum: Minimum) -> Option<Query> {
     match q {
         Query::Text(t)
             if unicat_index::tokens(&t.words).len() > usize::from(minimum != Minimum::All) =>
@@ -272,6 +274,7 @@ pub struct Catalog {
     index: Arc<CatalogIndex>,
     rotation: lenders::Rotation,
     overlap_cache: std::sync::Mutex<Option<(u64, Arc<overlap::OverlapReport>)>>,
+    works_cache: std::sync::Mutex<Option<(u64, check::WorkMap)>>,
 }
 
 impl Catalog {
@@ -295,6 +298,7 @@ impl Catalog {
             index,
             rotation: lenders::Rotation::default(),
             overlap_cache: std::sync::Mutex::new(None),
+            works_cache: std::sync::Mutex::new(None),
         }
     }
 
@@ -320,7 +324,11 @@ impl Catalog {
     }
 
     /// A query with a request's filters.
-    fn with_filters(&self, text: Query, req: &SearchRequest) -> Result<Query, CatalogError> {
+    pub(crate) fn with_filters(
+        &self,
+        text: Query,
+        req: &SearchRequest,
+    ) -> Result<Query, CatalogError> {
         let mut parts = vec![text];
         if let Some(l) = &req.library {
             let l = l.trim().to_lowercase();

@@ -1,14 +1,16 @@
 //! The JSON API: `/api/search`, `/api/holdings`, `/api/clusters/{id}`,
 //! `/api/works/{id}`.
 
+use crate::export;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use unicat_catalog::export::ExportFormat;
 use unicat_catalog::serials::Issue;
-use unicat_catalog::{IdentifierKind, SearchRequest, Sort};
+use unicat_catalog::{IdentifierKind, MAX_DEPTH, SearchRequest, Sort};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -52,8 +54,12 @@ pub fn search_request(p: &Params) -> Result<SearchRequest, ApiError> {
 
 async fn search(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     p: Params,
 ) -> Result<axum::response::Response, ApiError> {
+    if let Some(format) = export::requested(&p, &headers)? {
+        return search_export(state, p, format).await;
+    }
     let req = search_request(&p)?;
     let body = state.blocking(move |c| json(&c.search(&req)?)).await?;
     Ok(json_response(body))
@@ -116,10 +122,44 @@ fn issue(p: &Params, year: &str, volume: &str) -> Result<Issue, ApiError> {
     Ok(Issue { year, volume })
 }
 
+/// A search's results as an export: up to `limit` (default and most
+/// 10,000) clusters in the search's order, streamed.
+async fn search_export(
+    state: AppState,
+    mut p: Params,
+    format: ExportFormat,
+) -> Result<axum::response::Response, ApiError> {
+    if p.text("format").and_then(ExportFormat::parse).is_some() {
+        // `format=ris` named the export, not a material format.
+        p.0.remove("format");
+    }
+    let limit = p.number("limit", MAX_DEPTH, 1, MAX_DEPTH)?;
+    let req = search_request(&p)?;
+    let sort = req.sort;
+    let query = state.blocking(move |c| c.search_query(&req)).await?;
+    Ok(export::streamed(
+        &state,
+        format.content_type(),
+        Some(format!("unicat-search.{}", format.extension())),
+        move |c, out| {
+            export::write_all(c, format, out, |f| {
+                c.each_hit(&query, limit, sort, f).map(|_| ())
+            })
+        },
+    ))
+}
+
 async fn cluster(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
+    p: Params,
 ) -> Result<axum::response::Response, ApiError> {
+    if let Some(format) = export::requested_strict(&p, &headers)? {
+        let doc = state.blocking(move |c| c.cluster_doc(&id)).await?;
+        let name = format!("unicat-{}", doc.id);
+        return Ok(export::docs(&state, format, &name, vec![doc]));
+    }
     let body = state.blocking(move |c| json(&c.cluster(&id)?)).await?;
     Ok(json_response(body))
 }
@@ -128,8 +168,16 @@ async fn cluster(
 /// holdings, and the evidence that groups them.
 async fn work(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
+    p: Params,
 ) -> Result<axum::response::Response, ApiError> {
+    if let Some(format) = export::requested_strict(&p, &headers)? {
+        let wanted = id.clone();
+        let docs = state.blocking(move |c| c.work_clusters(&wanted)).await?;
+        let name = format!("unicat-work-{}", id.trim());
+        return Ok(export::docs(&state, format, &name, docs));
+    }
     let body = state.blocking(move |c| json(&c.work(&id)?)).await?;
     Ok(json_response(body))
 }

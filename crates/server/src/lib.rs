@@ -13,6 +13,7 @@
 pub mod admin;
 pub mod api;
 mod error;
+mod export;
 pub mod metrics;
 pub mod pages;
 mod params;
