@@ -12,6 +12,7 @@
 
 pub mod admin;
 pub mod api;
+mod check;
 mod error;
 mod export;
 pub mod metrics;
@@ -65,14 +66,21 @@ impl AppState {
     }
 }
 
-/// Largest request body accepted (the service takes no uploads).
+/// Largest request body accepted (but lists to check: [`check::MAX_CHECK_BODY`]).
 pub const MAX_BODY: usize = 64 * 1024;
 /// Longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every route.
 pub fn router(state: AppState) -> Router {
-    use axum::routing::get;
+    use axum::routing::{get, post};
+    // Lists to check may be long; every other route takes at most MAX_BODY.
+    let lists = Router::new()
+        .route("/api/check", post(check::api))
+        .route("/check", post(pages::check_post))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            check::MAX_CHECK_BODY,
+        ));
     Router::new()
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::metrics))
@@ -80,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .merge(sru::routes())
         .merge(pages::routes())
         .merge(admin::routes())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .merge(lists)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -90,7 +100,6 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .with_state(state)
 }
 

@@ -50,6 +50,7 @@ pub(crate) struct ClusterPage {
     rows: Vec<Row>,
     caption: String,
     json: String,
+    exports: Vec<super::ExportLink>,
     ill: Ill,
 }
 
@@ -261,6 +262,7 @@ fn view(doc: ClusterDoc, ill: Ill) -> ClusterPage {
         byline: (!doc.authors.is_empty()).then(|| doc.authors.join("; ")),
         details: details(&doc),
         json: format!("/api/clusters/{}", segment(&doc.id)),
+        exports: super::export_links(&format!("/api/clusters/{}", segment(&doc.id))),
         title: doc.title,
         subtitle: doc.subtitle,
         held,
