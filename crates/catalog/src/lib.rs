@@ -9,6 +9,7 @@
 //!
 //! Start from [`Catalog::open`].
 
+pub mod changes;
 pub mod check;
 mod error;
 pub mod export;

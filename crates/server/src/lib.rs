@@ -1,7 +1,7 @@
 //! Unicat's HTTP service.
 //!
 //! This crate owns the routes and nothing else: the JSON API ([`api`]),
-//! SRU 1.2 and 2.0 ([`sru`]), the patron pages ([`pages`]), the admin routes
+//! SRU 1.2 and 2.0 ([`sru`]), the OAI-PMH provider ([`oai`]), the patron pages ([`pages`]), the admin routes
 //! ([`admin`]), `/healthz` and `/metrics` ([`metrics`]). Handlers only
 //! translate HTTP to calls on the [`Catalog`](unicat_catalog::Catalog) and
 //! back; searches run under `spawn_blocking`, never on the async executor.
@@ -16,6 +16,7 @@ mod check;
 mod error;
 mod export;
 pub mod metrics;
+pub mod oai;
 pub mod pages;
 mod params;
 pub mod sru;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .merge(api::routes())
         .merge(sru::routes())
+        .merge(oai::routes())
         .merge(pages::routes())
         .merge(admin::routes())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))

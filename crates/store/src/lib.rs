@@ -18,6 +18,7 @@
 //!
 //! It does no matching and no indexing. Start from [`Store::open`].
 
+mod changes;
 mod clusters;
 mod encoded;
 mod error;
@@ -26,6 +27,7 @@ mod session;
 mod state;
 mod works;
 
+pub use changes::{ClusterChange, PublishedCluster};
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
@@ -44,7 +46,7 @@ pub use unicat_bib::BibRecord;
 pub const STORE_FILE: &str = "store.redb";
 
 const STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("harvest_state");
-const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub(crate) const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 pub(crate) fn records_table(library: &str) -> String {
     format!("records/{library}")

@@ -84,12 +84,20 @@ pub(crate) fn dublin_core(doc: &ClusterDoc) -> String {
     out.push_str(
         "<srw_dc:dc xmlns:srw_dc=\"info:srw/schema/1/dc-schema\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">",
     );
+    dc_elements(doc, &mut out);
+    out.push_str("</srw_dc:dc>");
+    out
+}
+
+/// The Dublin Core elements of a cluster (`dc:title`, …), for SRU's and
+/// OAI-PMH's wrappers.
+pub(crate) fn dc_elements(doc: &ClusterDoc, out: &mut String) {
     let mut el = |name: &str, value: &str| {
         if value.trim().is_empty() {
             return;
         }
         let _ = write!(out, "<dc:{name}>");
-        escape_into(value, &mut out);
+        escape_into(value, out);
         let _ = write!(out, "</dc:{name}>");
     };
     let title = match &doc.subtitle {
@@ -134,6 +142,4 @@ pub(crate) fn dublin_core(doc: &ClusterDoc) -> String {
     for s in &doc.series {
         el("relation", s);
     }
-    out.push_str("</srw_dc:dc>");
-    out
 }

@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod check;
 mod export;
+mod oai;
 mod pages;
 mod search_box;
 mod sru;
