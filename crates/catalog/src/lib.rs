@@ -4,7 +4,11 @@
 //! answers' shapes (INTERFACE.md's Cluster and Holding, search results with
 //! facets, cluster details with their members' MARC and the evidence for
 //! their merge), and one [`ErrorCode`] that the server maps to HTTP statuses
-//! and SRU diagnostics. It reads the index and the store; it never writes.
+//! and SRU diagnostics. It also checks lists of identifiers against the
+//! network ([`check`], streamed, constant memory), writes clusters out as
+//! MARCXML, MARC-in-JSON, ISO 2709, CSV, RIS and BibTeX ([`export`]), and
+//! reads the change log the OAI-PMH provider lists from ([`changes`]). It
+//! reads the index and the store; it never writes.
 //! It knows nothing of HTTP.
 //!
 //! Start from [`Catalog::open`].
