@@ -3,7 +3,7 @@
 # the tests talk to, then runs every test in the workspace.
 #
 #   Debian packages: yaz (yaz-client, yaz-marcdump), chromium + chromium-driver
-#   Python peers (in .venv): pymarc 5.4, oaipmh 4.0, sickle
+#   Python peers (in .venv): pymarc 5.4, oaipmh 4.0, sickle, rispy, bibtexparser
 #
 # Installing Debian packages needs root (or sudo). Set UNICAT_SKIP_INSTALL=1 to
 # use what is already installed.

@@ -8,6 +8,8 @@
 //! - `bench known-item`: the share of patron queries (a pasted title, title
 //!   and author, a typing slip, the first words) that find their
 //!   manifestation first and in the top ten, on labelled networks.
+//! - `bench check`: list checking's rate and memory on a harvested network,
+//!   every answer recounted.
 //! - `bench quality`: pairwise precision and recall of a harvested network's
 //!   clusters against a truth file, overall and for the pairs involving each
 //!   variant and class of a netgen truth.
@@ -152,6 +154,20 @@ enum Command {
         /// variant and classes, scored apart).
         #[arg(long)]
         truth: PathBuf,
+    },
+    /// List checking: a generated list of identifiers against a harvested
+    /// network, streamed; the rate, RSS, and a recount of every answer.
+    Check {
+        /// The network configuration.
+        #[arg(long)]
+        config: PathBuf,
+        /// Lines in the list.
+        #[arg(long, default_value_t = 100_000)]
+        lines: usize,
+        /// `unicat clusters` output of the network, for the recount of
+        /// holding libraries (else read from the cluster documents).
+        #[arg(long)]
+        clusters: Option<PathBuf>,
     },
     /// Clusters a harvested network's stored matching views again, in
     /// process, and times the key index and the placing (no store writes).
@@ -1513,6 +1529,11 @@ fn main() -> anyhow::Result<()> {
             records,
             every,
         } => nightly(&from, &out, records, every),
+        Command::Check {
+            config,
+            lines,
+            clusters,
+        } => check(&config, lines, clusters.as_deref()),
         Command::KnownItem {
             config,
             truth,
@@ -1528,4 +1549,286 @@ fn main() -> anyhow::Result<()> {
             show,
         } => explain(&config, &truth, show),
     }
+}
+
+/// VmRSS and VmHWM of this process, in MiB (0 where /proc is missing).
+fn rss_mib() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// One line's answer as `bench check` keeps it for the recount: status,
+/// identifier, kind, clusters, libraries.
+type Answer = (
+    unicat_catalog::check::LineStatus,
+    Option<String>,
+    Option<&'static str>,
+    Vec<String>,
+    Vec<String>,
+);
+
+/// An ISBN-13 with a valid check digit from twelve digits.
+fn isbn13(twelve: u64) -> String {
+    let d = format!("{twelve:012}");
+    let sum: u32 = d
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{d}{}", (10 - sum % 10) % 10)
+}
+
+/// `bench check`: a list of `lines` identifiers (held ISBNs in several
+/// forms, held OCLC numbers and LCCNs, valid ISBNs nobody holds, lines that
+/// are no identifier) checked against a harvested network, streamed from a
+/// file to a CSV sink; the rate, RSS along the way, and every answer
+/// checked against a recount (ISBNs and OCLC numbers from every stored
+/// cluster document; the libraries of each cluster from `unicat clusters`
+/// output when `--clusters` is given, else from the documents).
+fn check(config: &Path, lines: usize, clusters: Option<&Path>) -> anyhow::Result<()> {
+    use unicat_catalog::check::{CheckFormat, CheckLine, CheckOptions, CheckWriter, LineStatus};
+    let network = Arc::new(unicat_config::Network::load(config)?);
+    let catalog = Catalog::open(network)?;
+    // A sample of held identifiers (reservoir, so that the list reaches
+    // the whole index).
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let (mut isbns, mut oclcs, mut lccns) = (Vec::new(), Vec::new(), Vec::new());
+    let mut seen = 0usize;
+    const KEEP: usize = 50_000;
+    catalog.index().for_each(|d| {
+        seen += 1;
+        let slot = if seen <= KEEP {
+            Some(seen - 1)
+        } else {
+            Some(rng.below(seen)).filter(|&j| j < KEEP)
+        };
+        if let Some(j) = slot {
+            for (v, from) in [
+                (&mut isbns, &d.isbns),
+                (&mut oclcs, &d.oclc),
+                (&mut lccns, &d.lccn),
+            ] {
+                if let Some(x) = from.first() {
+                    if v.len() < KEEP {
+                        v.push(x.clone());
+                    } else if j < v.len() {
+                        v[j] = x.clone();
+                    }
+                }
+            }
+        }
+    })?;
+    anyhow::ensure!(!isbns.is_empty(), "no ISBNs in the index: harvest first");
+    let list = std::env::temp_dir().join(format!("unicat-bench-check-{}.txt", std::process::id()));
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&list)?);
+        for i in 0..lines {
+            let line = match i % 20 {
+                0..=7 => isbns[rng.below(isbns.len())].clone(),
+                8..=9 => {
+                    // As ISBN-10 with hyphens where it has one.
+                    let i13 = &isbns[rng.below(isbns.len())];
+                    match i13.strip_prefix("978") {
+                        Some(rest) => {
+                            let body = &rest[..9];
+                            let sum: u32 = body
+                                .bytes()
+                                .enumerate()
+                                .map(|(k, b)| u32::from(b - b'0') * (10 - k as u32))
+                                .sum();
+                            let c = (11 - sum % 11) % 11;
+                            let c = if c == 10 {
+                                "X".to_string()
+                            } else {
+                                c.to_string()
+                            };
+                            format!("{}-{}-{c}", &body[..1], &body[1..])
+                        }
+                        None => i13.clone(),
+                    }
+                }
+                10..=11 if !oclcs.is_empty() => {
+                    format!("(OCoLC)ocm{:0>8}", oclcs[rng.below(oclcs.len())])
+                }
+                12 if !lccns.is_empty() => format!("lccn:{}", lccns[rng.below(lccns.len())]),
+                13..=16 => isbn13(979_120_000_000 + rng.next() % 1_000_000),
+                17 => format!(
+                    "isbn {}",
+                    isbn13(978_000_000_000 + rng.next() % 999_999_999)
+                ),
+                18 => "n/a".to_string(),
+                _ => format!(
+                    "978-0-00-{:06}-9 (wrong check digit?)",
+                    rng.next() % 1_000_000
+                ),
+            };
+            writeln!(w, "{line}")?;
+        }
+    }
+    // The check, streamed from the file into a CSV sink.
+    let (rss0, _) = rss_mib();
+    let mut samples = Vec::new();
+    let mut answers: Vec<Answer> = Vec::new();
+    let keep_answers = std::env::var_os("BENCH_CHECK_NO_VERIFY").is_none();
+    let mut out = CheckWriter::new(CheckFormat::Csv, std::io::sink())?;
+    let started = Instant::now();
+    let mut n = 0usize;
+    let mut record = |l: &CheckLine| {
+        n += 1;
+        if n % (lines / 5).max(1) == 0 {
+            samples.push((n, rss_mib().0));
+        }
+        if keep_answers {
+            answers.push((
+                l.status,
+                l.identifier.clone(),
+                l.kind,
+                l.clusters.clone(),
+                l.libraries.clone(),
+            ));
+        }
+    };
+    let summary = catalog
+        .check_list(
+            std::io::BufReader::with_capacity(64 * 1024, std::fs::File::open(&list)?),
+            &CheckOptions::default(),
+            |l, _| {
+                record(l);
+                out.line(l)
+            },
+        )
+        .map_err(|e| match e {
+            unicat_catalog::check::CheckStop::Catalog(e) => anyhow::Error::from(e),
+            unicat_catalog::check::CheckStop::Caller(e) => e.into(),
+        })?;
+    out.finish(&summary)?;
+    let elapsed = started.elapsed();
+    let _ = std::fs::remove_file(&list);
+    let (_, hwm) = rss_mib();
+    println!(
+        "{} lines in {:.2} s = {:.0} lines/s: {} held ({} last copies), {} not held, {} invalid",
+        summary.lines,
+        elapsed.as_secs_f64(),
+        summary.lines as f64 / elapsed.as_secs_f64(),
+        summary.held,
+        summary.last_copies,
+        summary.not_held,
+        summary.invalid
+    );
+    println!(
+        "RSS before {rss0:.0} MiB; at lines {}; peak {hwm:.0} MiB{}",
+        samples
+            .iter()
+            .map(|(n, r)| format!("{n}: {r:.0} MiB"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        if keep_answers {
+            " (the answers are kept for the recount: set BENCH_CHECK_NO_VERIFY=1 for the check's own RSS)"
+        } else {
+            ""
+        }
+    );
+    if !keep_answers {
+        return Ok(());
+    }
+    // The recount.
+    let mut by_isbn: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut by_oclc: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut by_lccn: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut holders: HashMap<String, HashSet<String>> = HashMap::new();
+    catalog.index().for_each(|d| {
+        for (map, ids) in [
+            (&mut by_isbn, &d.isbns),
+            (&mut by_oclc, &d.oclc),
+            (&mut by_lccn, &d.lccn),
+        ] {
+            for i in ids {
+                map.entry(i.clone()).or_default().insert(d.id.clone());
+            }
+        }
+        if clusters.is_none() {
+            holders.insert(d.id.clone(), d.libraries().map(str::to_string).collect());
+        }
+    })?;
+    if let Some(path) = clusters {
+        use std::io::BufRead;
+        for line in BufReader::new(std::fs::File::open(path)?).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line?)?;
+            let id = v["id"]
+                .as_str()
+                .context("a cluster line without id")?
+                .to_string();
+            let libs = v["members"]
+                .as_array()
+                .context("a cluster line without members")?
+                .iter()
+                .filter_map(|m| m["library"].as_str().map(str::to_string))
+                .collect();
+            holders.insert(id, libs);
+        }
+    }
+    let (mut held, mut not_held, mut invalid, mut last) = (0u64, 0u64, 0u64, 0u64);
+    for (status, identifier, kind, found, libraries) in &answers {
+        match status {
+            LineStatus::Invalid => invalid += 1,
+            _ => {
+                let id = identifier
+                    .as_deref()
+                    .context("a valid line without identifier")?;
+                let map = match *kind {
+                    Some("isbn") => &by_isbn,
+                    Some("oclc") => &by_oclc,
+                    Some("lccn") => &by_lccn,
+                    other => bail!("unexpected kind {other:?}"),
+                };
+                let want: HashSet<&String> =
+                    map.get(id).map(|s| s.iter().collect()).unwrap_or_default();
+                let got: HashSet<&String> = found.iter().collect();
+                anyhow::ensure!(want == got, "{id}: clusters {got:?}, recount {want:?}");
+                let libs: HashSet<&String> = want
+                    .iter()
+                    .flat_map(|c| holders.get(*c).into_iter().flatten())
+                    .collect();
+                let got_libs: HashSet<&String> = libraries.iter().collect();
+                anyhow::ensure!(
+                    libs == got_libs,
+                    "{id}: libraries {got_libs:?}, recount {libs:?}"
+                );
+                if want.is_empty() {
+                    not_held += 1;
+                } else {
+                    held += 1;
+                    if libs.len() == 1 {
+                        last += 1;
+                    }
+                }
+            }
+        }
+    }
+    anyhow::ensure!(
+        (held, not_held, invalid, last)
+            == (
+                summary.held,
+                summary.not_held,
+                summary.invalid,
+                summary.last_copies
+            ),
+        "recount: {held} held, {not_held} not held, {invalid} invalid, {last} last copies; the check said {summary:?}"
+    );
+    println!(
+        "recount ({}): every line agrees: {held} held, {last} last copies, {not_held} not held, {invalid} invalid",
+        if clusters.is_some() {
+            "holders from unicat clusters"
+        } else {
+            "holders from the documents"
+        }
+    );
+    Ok(())
 }

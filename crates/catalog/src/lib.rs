@@ -4,12 +4,19 @@
 //! answers' shapes (INTERFACE.md's Cluster and Holding, search results with
 //! facets, cluster details with their members' MARC and the evidence for
 //! their merge), and one [`ErrorCode`] that the server maps to HTTP statuses
-//! and SRU diagnostics. It reads the index and the store; it never writes.
+//! and SRU diagnostics. It also checks lists of identifiers against the
+//! network ([`check`], streamed, constant memory), writes clusters out as
+//! MARCXML, MARC-in-JSON, ISO 2709, CSV, RIS and BibTeX ([`export`]), and
+//! reads the change log the OAI-PMH provider lists from ([`changes`]). It
+//! reads the index and the store; it never writes.
 //! It knows nothing of HTTP.
 //!
 //! Start from [`Catalog::open`].
 
+pub mod changes;
+pub mod check;
 mod error;
+pub mod export;
 pub mod lenders;
 pub mod overlap;
 pub mod query;
@@ -41,7 +48,7 @@ const RARE: u64 = 2;
 /// The query widened: every plain-words [`Text`] of the query's required
 /// part matching close spellings (`fuzzy`) and `minimum` of its words;
 /// `None` when there is none to widen.
-fn widen(q: &Query, fuzzy: bool, minimum: Minimum) -> Option<Query> {
+pub(crate) fn widen(q: &Query, fuzzy: bool, minimum: Minimum) -> Option<Query> {
     match q {
         Query::Text(t)
             if unicat_index::tokens(&t.words).len() > usize::from(minimum != Minimum::All) =>
@@ -339,6 +346,7 @@ pub struct Catalog {
     rotation: lenders::Rotation,
     /// By level: manifestations, works.
     overlap_cache: std::sync::Mutex<[Option<CachedOverlap>; 2]>,
+    works_cache: std::sync::Mutex<Option<(u64, check::WorkMap)>>,
 }
 
 impl Catalog {
@@ -362,6 +370,7 @@ impl Catalog {
             index,
             rotation: lenders::Rotation::default(),
             overlap_cache: std::sync::Mutex::new([None, None]),
+            works_cache: std::sync::Mutex::new(None),
         }
     }
 
@@ -387,7 +396,11 @@ impl Catalog {
     }
 
     /// A query with a request's filters.
-    fn with_filters(&self, text: Query, req: &SearchRequest) -> Result<Query, CatalogError> {
+    pub(crate) fn with_filters(
+        &self,
+        text: Query,
+        req: &SearchRequest,
+    ) -> Result<Query, CatalogError> {
         let mut parts = vec![text];
         if let Some(l) = &req.library {
             let l = l.trim().to_lowercase();

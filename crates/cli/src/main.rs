@@ -1,7 +1,9 @@
 //! `unicat`: the command-line tool. It owns argument parsing, progress
 //! display and wiring; every piece of work is done by the library crates.
 
+mod check;
 mod demo;
+mod export;
 mod harvest;
 mod ill;
 mod marc;
@@ -56,6 +58,12 @@ enum Command {
     Works(read::ClustersArgs),
     /// Ranked interlibrary-loan lenders for a cluster and a requesting library.
     Lenders(ill::LendersArgs),
+    /// Checks a list of ISBNs, ISSNs, OCLC numbers or LCCNs against the
+    /// network: who holds each, last copies, works (CSV or JSON).
+    Check(check::CheckArgs),
+    /// Exports a cluster, a work, a search's results or a list check's
+    /// hits as MARCXML, MARC-in-JSON, ISO 2709, CSV, RIS or BibTeX.
+    Export(export::ExportArgs),
     /// Collection overlap: unique and shared titles per library, and a library × library matrix.
     Overlap(ill::OverlapArgs),
     /// Harvests the bundled demo network into indexes/demo and serves it.
@@ -117,6 +125,8 @@ fn main() -> ExitCode {
         Command::Works(args) => read::works(args),
         Command::Lenders(args) => ill::lenders(args),
         Command::Overlap(args) => ill::overlap(args),
+        Command::Check(args) => check::run(args),
+        Command::Export(args) => export::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Marc(cmd) => marc::run(cmd),
         Command::Backup(args) => ops::backup(args),

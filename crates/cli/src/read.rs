@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use unicat_catalog::{Catalog, ClusterDoc, Group, IdentifierKind, SearchRequest, Sort};
 
-fn open(config: &std::path::Path) -> anyhow::Result<Catalog> {
+pub fn open(config: &std::path::Path) -> anyhow::Result<Catalog> {
     let network = Arc::new(unicat_config::Network::load(config)?);
     let catalog = Catalog::open(network)
         .context("cannot open the catalog (has the network been harvested?)")?;

@@ -209,6 +209,9 @@ pub async fn harvest_and_publish(
         // them (their ids kept by overlap).
         let rules_changed = store.cluster_count()? > 0
             && store.match_rules()? != Some(unicat_match::VIEW_VERSION);
+        // A store from before the change log (OAI-PMH's datestamps) gets
+        // one by rebuilding the index once.
+        let index_behind = index_behind || !store.has_change_times()?;
         if changes.is_empty() && !full && !index_behind && !rules_changed && upgraded == 0 {
             return Ok(None);
         }
@@ -219,7 +222,7 @@ pub async fn harvest_and_publish(
         // The assignments are written while the documents are built; the
         // index commits only once they are in the store.
         store.set_index_pending(true)?;
-        let documents = std::thread::scope(|scope| {
+        let published = std::thread::scope(|scope| {
             let written = scope.spawn(|| write_clusters(&store, &clusters));
             publish(&network, &store, &index, &clusters, || {
                 written
@@ -227,6 +230,11 @@ pub async fn harvest_and_publish(
                     .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))?
             })
         })?;
+        // The change log follows the index (a harvest that dies before
+        // this line left "index pending" set: the next one rebuilds the
+        // index and records every change again).
+        store.record_cluster_changes(&published.clusters, &published.gone, clusters.full)?;
+        let documents = published.documents;
         store.set_index_pending(false)?;
         store.set_match_rules(unicat_match::VIEW_VERSION)?;
         Ok(Some(PublishReport {

@@ -9,7 +9,7 @@ use unicat_config::Network;
 use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, PreparedDoc, SearchText};
 use unicat_match::ClusterId;
 use unicat_match::works::WorkId;
-use unicat_store::{Description, Snapshot, Store};
+use unicat_store::{Description, PublishedCluster, Snapshot, Store};
 
 /// Builds one cluster's document from the store.
 pub fn cluster_document(
@@ -51,19 +51,46 @@ pub fn cluster_document(
     Ok(Some((doc, extra)))
 }
 
-/// A cluster's document, or None when none of its members is in the store.
-type Built = Result<Option<PreparedDoc>, HarvestError>;
+/// A cluster's document and what the change log records of it, or None
+/// when none of its members is in the store.
+type Built = Result<(u64, Option<(PreparedDoc, PublishedCluster)>), HarvestError>;
+
+/// What a publish wrote: the number of documents, and for the change log
+/// (`Store::record_cluster_changes`) every document written and the
+/// clusters whose documents went (none of their members is left).
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Documents written.
+    pub documents: u64,
+    /// The clusters written, with their documents' hashes.
+    pub clusters: Vec<PublishedCluster>,
+    /// Clusters removed, or rebuilt without a member left.
+    pub gone: Vec<u64>,
+}
+
+/// What the change log keeps of a document: a hash of all it serves.
+fn published(doc: &ClusterDoc, id: u64) -> PublishedCluster {
+    let bytes = serde_json::to_vec(doc).unwrap_or_default();
+    let mut libraries: Vec<String> = doc.libraries().map(str::to_string).collect();
+    libraries.sort_unstable();
+    libraries.dedup();
+    PublishedCluster {
+        id,
+        hash: unicat_store::content_hash(&bytes),
+        libraries,
+    }
+}
 
 /// Applies a cluster update to the index and commits, once `before_commit`
-/// says so (an error from it leaves the index as it was). Returns the
-/// number of documents written.
+/// says so (an error from it leaves the index as it was). Returns what it
+/// wrote, for the change log.
 pub fn publish(
     network: &Network,
     store: &Store,
     index: &CatalogIndex,
     update: &ClusterUpdate,
     before_commit: impl FnOnce() -> Result<(), HarvestError>,
-) -> Result<u64, HarvestError> {
+) -> Result<Published, HarvestError> {
     let mut writer = index
         .update(network.harvest.index_memory)
         .map_err(|e| HarvestError::Index(e.to_string()))?;
@@ -86,6 +113,10 @@ pub fn publish(
     // a chunk ahead of the writer, which hands them to tantivy's indexing
     // threads.
     let mut written = 0u64;
+    let mut log = Published {
+        gone: update.removed.clone(),
+        ..Published::default()
+    };
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Built>>(2);
     std::thread::scope(|scope| -> Result<(), HarvestError> {
         scope.spawn(move || {
@@ -100,12 +131,15 @@ pub fn publish(
                             let snap = snap
                                 .as_ref()
                                 .map_err(|e| HarvestError::Index(e.to_string()))?;
-                            Ok(cluster_document(network, snap, id, &entry.members)?.map(
-                                |(mut doc, extra)| {
-                                    doc.work =
-                                        update.work_of.get(&id).map(|&w| WorkId(w).to_string());
-                                    index.prepare(&doc, &extra)
-                                },
+                            Ok((
+                                id,
+                                cluster_document(network, snap, id, &entry.members)?.map(
+                                    |(mut doc, extra)| {
+                                        doc.work =
+                                            update.work_of.get(&id).map(|&w| WorkId(w).to_string());
+                                        (index.prepare(&doc, &extra), published(&doc, id))
+                                    },
+                                ),
                             ))
                         },
                     )
@@ -117,11 +151,15 @@ pub fn publish(
         });
         for docs in rx {
             for d in docs {
-                if let Some(doc) = d? {
-                    writer
-                        .add_prepared(doc)
-                        .map_err(|e| HarvestError::Index(e.to_string()))?;
-                    written += 1;
+                match d? {
+                    (_, Some((doc, p))) => {
+                        writer
+                            .add_prepared(doc)
+                            .map_err(|e| HarvestError::Index(e.to_string()))?;
+                        log.clusters.push(p);
+                        written += 1;
+                    }
+                    (id, None) => log.gone.push(id),
                 }
             }
         }
@@ -136,5 +174,6 @@ pub fn publish(
     index
         .reload()
         .map_err(|e| HarvestError::Index(e.to_string()))?;
-    Ok(written)
+    log.documents = written;
+    Ok(log)
 }

@@ -279,11 +279,66 @@ impl CatalogIndex {
         sort: Sort,
     ) -> Result<SearchResults, IndexError> {
         let searcher = self.reader.searcher();
-        let q = query.to_tantivy(&self.fields, &searcher);
+        let (addresses, total, tally) = self.addresses(&searcher, query, offset, limit, sort)?;
+        let hits = if limit == 0 {
+            Vec::new()
+        } else {
+            addresses
+                .into_iter()
+                .map(|a| {
+                    let d: TantivyDocument = searcher.doc(a)?;
+                    self.decode(&d)
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        Ok(SearchResults {
+            total: total as u64,
+            hits,
+            facets: FacetCounts {
+                library: facets::top(tally.library, 100),
+                format: facets::top(tally.format, 30),
+                language: facets::top(tally.language, 30),
+                year: facets::top(tally.year, 30),
+            },
+        })
+    }
+
+    /// Calls `f` with the first `limit` clusters of a search, in its
+    /// order, one at a time from one snapshot: only the hits' addresses
+    /// are held, never their documents (exports of up to 10,000 results).
+    /// Returns the number of clusters matching in all; stops at `f`'s
+    /// first error.
+    pub fn for_each_hit<E: From<IndexError>>(
+        &self,
+        query: &Query,
+        limit: usize,
+        sort: Sort,
+        mut f: impl FnMut(ClusterDoc) -> Result<(), E>,
+    ) -> Result<u64, E> {
+        let searcher = self.reader.searcher();
+        let (addresses, total, _) = self.addresses(&searcher, query, 0, limit, sort)?;
+        if limit > 0 {
+            for a in addresses {
+                let d: TantivyDocument = searcher.doc(a).map_err(IndexError::from)?;
+                f(self.decode(&d)?)?;
+            }
+        }
+        Ok(total as u64)
+    }
+
+    /// The addresses of a page of hits, the total and the facet tally.
+    fn addresses(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<(Vec<tantivy::DocAddress>, usize, facets::Tally), IndexError> {
+        let q = query.to_tantivy(&self.fields, searcher);
         let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
-        let tally_of = self.columns.collector(&searcher)?;
-        let (addresses, total, tally): (Vec<tantivy::DocAddress>, usize, facets::Tally) = match sort
-        {
+        let tally_of = self.columns.collector(searcher)?;
+        Ok(match sort {
             Sort::Relevance => {
                 // More holding libraries break ties: a title many libraries
                 // hold is more likely the one meant. The factor is small
@@ -330,27 +385,6 @@ impl CatalogIndex {
                 )?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, tally)
             }
-        };
-        let hits = if limit == 0 {
-            Vec::new()
-        } else {
-            addresses
-                .into_iter()
-                .map(|a| {
-                    let d: TantivyDocument = searcher.doc(a)?;
-                    self.decode(&d)
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        };
-        Ok(SearchResults {
-            total: total as u64,
-            hits,
-            facets: FacetCounts {
-                library: facets::top(tally.library, 100),
-                format: facets::top(tally.format, 30),
-                language: facets::top(tally.language, 30),
-                year: facets::top(tally.year, 30),
-            },
         })
     }
 

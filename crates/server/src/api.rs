@@ -1,15 +1,17 @@
 //! The JSON API: `/api/search`, `/api/holdings`, `/api/clusters/{id}`,
 //! `/api/works/{id}`.
 
+use crate::export;
 use crate::params::Params;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use unicat_catalog::export::ExportFormat;
 use unicat_catalog::serials::Issue;
 use unicat_catalog::works::FormatChoice;
-use unicat_catalog::{Group, IdentifierKind, SearchRequest, Sort};
+use unicat_catalog::{Group, IdentifierKind, MAX_DEPTH, SearchRequest, Sort};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -64,8 +66,12 @@ pub fn group(p: &Params, default: Group) -> Result<Group, ApiError> {
 
 async fn search(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     p: Params,
 ) -> Result<axum::response::Response, ApiError> {
+    if let Some(format) = export::requested(&p, &headers)? {
+        return search_export(state, p, format).await;
+    }
     let req = search_request(&p)?;
     let body = state.blocking(move |c| json(&c.search(&req)?)).await?;
     Ok(json_response(body))
@@ -128,10 +134,44 @@ fn issue(p: &Params, year: &str, volume: &str) -> Result<Issue, ApiError> {
     Ok(Issue { year, volume })
 }
 
+/// A search's results as an export: up to `limit` (default and most
+/// 10,000) clusters in the search's order, streamed.
+async fn search_export(
+    state: AppState,
+    mut p: Params,
+    format: ExportFormat,
+) -> Result<axum::response::Response, ApiError> {
+    if p.text("format").and_then(ExportFormat::parse).is_some() {
+        // `format=ris` named the export, not a material format.
+        p.0.remove("format");
+    }
+    let limit = p.number("limit", MAX_DEPTH, 1, MAX_DEPTH)?;
+    let req = search_request(&p)?;
+    let sort = req.sort;
+    let query = state.blocking(move |c| c.search_query(&req)).await?;
+    Ok(export::streamed(
+        &state,
+        format.content_type(),
+        Some(format!("unicat-search.{}", format.extension())),
+        move |c, out| {
+            export::write_all(c, format, out, |f| {
+                c.each_hit(&query, limit, sort, f).map(|_| ())
+            })
+        },
+    ))
+}
+
 async fn cluster(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
+    p: Params,
 ) -> Result<axum::response::Response, ApiError> {
+    if let Some(format) = export::requested_strict(&p, &headers)? {
+        let doc = state.blocking(move |c| c.cluster_doc(&id)).await?;
+        let name = format!("unicat-{}", doc.id);
+        return Ok(export::docs(&state, format, &name, vec![doc]));
+    }
     let body = state.blocking(move |c| json(&c.cluster(&id)?)).await?;
     Ok(json_response(body))
 }
@@ -142,9 +182,18 @@ async fn cluster(
 /// some of them.
 async fn work(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     p: Params,
 ) -> Result<axum::response::Response, ApiError> {
+    // `format=` filters by material format unless it names an export
+    // format (`format=ris`).
+    if let Some(format) = export::requested(&p, &headers)? {
+        let wanted = id.clone();
+        let docs = state.blocking(move |c| c.work_clusters(&wanted)).await?;
+        let name = format!("unicat-work-{}", id.trim());
+        return Ok(export::docs(&state, format, &name, docs));
+    }
     let formats = formats(&p, "format")?;
     let language = p.text("language").map(str::to_string);
     let body = state

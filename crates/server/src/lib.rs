@@ -1,7 +1,7 @@
 //! Unicat's HTTP service.
 //!
 //! This crate owns the routes and nothing else: the JSON API ([`api`]),
-//! SRU 1.2 and 2.0 ([`sru`]), the patron pages ([`pages`]), the admin routes
+//! SRU 1.2 and 2.0 ([`sru`]), the OAI-PMH provider ([`oai`]), the patron pages ([`pages`]), the admin routes
 //! ([`admin`]), `/healthz` and `/metrics` ([`metrics`]). Handlers only
 //! translate HTTP to calls on the [`Catalog`](unicat_catalog::Catalog) and
 //! back; searches run under `spawn_blocking`, never on the async executor.
@@ -12,8 +12,11 @@
 
 pub mod admin;
 pub mod api;
+mod check;
 mod error;
+mod export;
 pub mod metrics;
+pub mod oai;
 pub mod pages;
 mod params;
 pub mod sru;
@@ -64,21 +67,31 @@ impl AppState {
     }
 }
 
-/// Largest request body accepted (the service takes no uploads).
+/// Largest request body accepted (but lists to check: [`check::MAX_CHECK_BODY`]).
 pub const MAX_BODY: usize = 64 * 1024;
 /// Longest a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every route.
 pub fn router(state: AppState) -> Router {
-    use axum::routing::get;
+    use axum::routing::{get, post};
+    // Lists to check may be long; every other route takes at most MAX_BODY.
+    let lists = Router::new()
+        .route("/api/check", post(check::api))
+        .route("/check", post(pages::check_post))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            check::MAX_CHECK_BODY,
+        ));
     Router::new()
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::metrics))
         .merge(api::routes())
         .merge(sru::routes())
+        .merge(oai::routes())
         .merge(pages::routes())
         .merge(admin::routes())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .merge(lists)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -89,7 +102,6 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .with_state(state)
 }
 

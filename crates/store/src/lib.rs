@@ -4,7 +4,9 @@
 //! record's id, its normalised description ([`BibRecord`]), its raw MARC
 //! (ISO 2709, compact), its holdings, and the library's harvest checkpoint
 //! ([`HarvestState`]); and, for the whole network, which cluster each record
-//! belongs to. Clustering and the search index are rebuilt from it.
+//! belongs to, and when each cluster last changed (the change log of
+//! `changes.rs`, with persistent deletions, that the OAI-PMH provider lists
+//! from). Clustering and the search index are rebuilt from it.
 //!
 //! redb was chosen because it is an embedded, pure-Rust, transactional
 //! B-tree with MVCC readers: a harvest writes while the server reads, a
@@ -19,6 +21,7 @@
 //! It does no matching and no indexing. Start from [`Store::open`].
 
 mod backup;
+mod changes;
 mod clusters;
 mod encoded;
 mod error;
@@ -28,6 +31,7 @@ mod state;
 mod works;
 
 pub use backup::{CopyCounts, PublishMark, StoreSnapshot};
+pub use changes::{ClusterChange, PublishedCluster};
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;

@@ -50,6 +50,7 @@ pub(crate) struct ClusterPage {
     rows: Vec<Row>,
     caption: String,
     json: String,
+    exports: Vec<super::ExportLink>,
     ill: Ill,
     /// "All 7 editions and formats", linking to the work's page.
     work: Option<(String, String)>,
@@ -270,6 +271,7 @@ fn view(doc: ClusterDoc, ill: Ill, editions: usize) -> ClusterPage {
         }),
         details: details(&doc),
         json: format!("/api/clusters/{}", segment(&doc.id)),
+        exports: super::export_links(&format!("/api/clusters/{}", segment(&doc.id))),
         title: doc.title,
         subtitle: doc.subtitle,
         held,

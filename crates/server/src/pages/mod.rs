@@ -10,6 +10,7 @@
 //! bad input is answered with a page that says what was wrong and a 4xx
 //! status, never a 500.
 
+mod check;
 mod cluster;
 mod ill;
 mod labels;
@@ -25,12 +26,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::LazyLock;
 
+pub(crate) use check::check_post;
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(search::page))
         .route("/clusters/{id}", get(cluster::page))
         .route("/works/{id}", get(work::page))
         .route("/overlap", get(overlap::page))
+        .route("/check", get(check::page))
         .route("/assets/unicat.css", get(css))
         .route("/assets/unicat.svg", get(logo))
 }
@@ -191,6 +195,24 @@ pub(crate) fn sentence(message: &str) -> String {
 /// A path segment, percent-encoded.
 pub(crate) fn segment(s: &str) -> String {
     unicat_catalog::lenders::percent_encode(s)
+}
+
+/// A link in an "Export" menu.
+pub(crate) struct ExportLink {
+    pub href: String,
+    pub label: &'static str,
+}
+
+/// The "Export" menu's links: `base` with `export=` for each format.
+pub(crate) fn export_links(base: &str) -> Vec<ExportLink> {
+    let sep = if base.contains('?') { '&' } else { '?' };
+    unicat_catalog::export::ExportFormat::ALL
+        .into_iter()
+        .map(|f| ExportLink {
+            href: format!("{base}{sep}export={}", f.name()),
+            label: f.label(),
+        })
+        .collect()
 }
 
 /// A search URL for one query (`/?q=…`).

@@ -113,6 +113,18 @@ impl Given {
         s.finish()
     }
 
+    /// The search's API URL (for exports: every result, not a page).
+    fn export_base(&self) -> String {
+        let mut s = form_urlencoded::Serializer::for_suffix(String::from("/api/search?"), 12);
+        s.append_pair("q", &self.q);
+        for (k, v) in self.pairs() {
+            if k != "q" && k != "per_page" {
+                s.append_pair(k, v);
+            }
+        }
+        s.finish()
+    }
+
     /// The URL with a change, back at page 1.
     fn with(&self, change: impl FnOnce(&mut Given)) -> String {
         let mut g = self.clone();
@@ -305,6 +317,8 @@ pub(crate) struct Results {
     paging: Option<Paging>,
     /// The page asked for is past the last one.
     past_end: Option<String>,
+    /// The "Export" menu: these results (up to 10,000) in each format.
+    exports: Vec<super::ExportLink>,
 }
 
 /// The search page.
@@ -477,6 +491,11 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
             .enumerate()
             .map(|(i, d)| item(g, d, r.works.get(i)))
             .collect(),
+        exports: if r.total > 0 {
+            super::export_links(&g.export_base())
+        } else {
+            Vec::new()
+        },
         start: offset + 1,
         facets: facets(state, g, &r),
         years: YearForm {

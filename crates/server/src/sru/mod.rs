@@ -46,8 +46,8 @@
 
 mod cql;
 mod explain;
-mod records;
-mod xml;
+pub(crate) mod records;
+pub(crate) mod xml;
 
 use crate::AppState;
 use axum::Router;

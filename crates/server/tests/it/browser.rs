@@ -173,7 +173,16 @@ impl Browser {
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
-        let mut options = serde_json::json!({ "binary": chromium, "args": args });
+        let downloads = profile.path().join("downloads");
+        std::fs::create_dir_all(&downloads)?;
+        let mut options = serde_json::json!({
+            "binary": chromium,
+            "args": args,
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
+        });
         if phone {
             options["mobileEmulation"] = serde_json::json!({
                 "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2, "touch": true }
@@ -196,6 +205,11 @@ impl Browser {
             _driver: driver,
             _profile: profile,
         })
+    }
+
+    /// Where the browser saves downloads.
+    pub fn downloads(&self) -> PathBuf {
+        self._profile.path().join("downloads")
     }
 
     /// An absolute URL on the server.
@@ -689,6 +703,82 @@ async fn screenshots() {
         .await?;
         b.screenshot("/overlap", 1200, 1500, &docs.join("overlap.png"))
             .await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// List checking in the browser: paste 20 ISBNs of the labelled network
+/// (some held, some not, one mistyped) on /check, read the answer table,
+/// download the CSV and read it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paste_a_list_on_the_check_page_and_download_the_csv() {
+    let catalog = fixture().catalog.clone();
+    let mut held: Vec<String> = Vec::new();
+    catalog
+        .index()
+        .for_each(|d| {
+            if let Some(i) = d.isbns.first()
+                && held.len() < 17
+                && !held.contains(i)
+            {
+                held.push(i.clone());
+            }
+        })
+        .expect("the index reads");
+    assert_eq!(held.len(), 17);
+    let mut list = held.clone();
+    list.push("9790000000001".into());
+    list.push("9780000000002".into());
+    list.push("978-0-12-345678-0".into()); // a wrong check digit
+    let pasted = list.join("\n");
+    run(1200, 900, false, async move |b: &Browser| {
+        let c = &b.client;
+        b.open("/check").await?;
+        c.find(Locator::Css("#list"))
+            .await?
+            .send_keys(&pasted)
+            .await?;
+        c.find(Locator::Css(".check-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#check-table"))
+            .await?;
+        let rows = texts(c, "#check-table tbody tr").await?;
+        ensure!(rows.len() == 20, "{} rows: {rows:?}", rows.len());
+        let summary = c.find(Locator::Css("#check-summary")).await?.text().await?;
+        ensure!(summary.starts_with("17 held"), "{summary}");
+        ensure!(
+            summary.contains("2 not held, 1 not identifiers"),
+            "{summary}"
+        );
+        ensure!(rows[19].contains("Not an identifier"), "{}", rows[19]);
+        c.find(Locator::Css("#download-csv")).await?.click().await?;
+        // The browser saves the file: wait for it (Chromium writes a
+        // .crdownload first and renames it when done).
+        let file = b.downloads().join("unicat-check.csv");
+        let deadline = Instant::now() + WAIT;
+        while !file.exists() {
+            ensure!(
+                Instant::now() < deadline,
+                "no CSV downloaded into {}",
+                b.downloads().display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let csv = std::fs::read_to_string(&file)?;
+        let lines: Vec<&str> = csv.lines().collect();
+        ensure!(lines.len() == 21, "{} lines: {csv}", lines.len());
+        ensure!(
+            lines[0].starts_with("line,input,type,identifier,status"),
+            "{}",
+            lines[0]
+        );
+        let held_rows = lines.iter().filter(|l| l.contains(",held,")).count();
+        ensure!(held_rows == 17, "{held_rows} held rows: {csv}");
         Ok(())
     })
     .await;

@@ -3,6 +3,9 @@
 
 mod api;
 mod browser;
+mod check;
+mod export;
+mod oai;
 mod pages;
 mod search_box;
 mod sru;
@@ -78,6 +81,8 @@ fn build_from(network_toml: &str) -> Fixture {
         }
     }
 }
+
+pub(crate) use yaz::python;
 
 pub fn app() -> Router {
     unicat_server::router(AppState::new(fixture().catalog.clone()))

@@ -138,7 +138,7 @@ fn hits(output: &str) -> (Vec<u64>, Vec<u64>) {
     (find, show)
 }
 
-fn python() -> String {
+pub(crate) fn python() -> String {
     std::env::var("UNICAT_PYTHON").unwrap_or_else(|_| {
         let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
         if venv.exists() {
