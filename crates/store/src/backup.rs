@@ -13,6 +13,7 @@ use std::path::Path;
 type Named<'a> = TableDefinition<'a, &'static str, &'static [u8]>;
 type Numbered<'a> = TableDefinition<'a, u64, &'static [u8]>;
 type Pairs<'a> = TableDefinition<'a, (&'static str, &'static str), u64>;
+type Stamped<'a> = TableDefinition<'a, (u64, u64), &'static [u8]>;
 
 /// Entries written per transaction of the copy (bounds its memory).
 const CHUNK: usize = 50_000;
@@ -117,7 +118,10 @@ impl StoreSnapshot {
             }
             counts.tables += 1;
             counts.entries += match name.as_str() {
-                "clusters" | "works" => copy_table(&self.txn, &db, Numbered::new(&name))?,
+                "clusters" | "works" | "cluster_changes" => {
+                    copy_table(&self.txn, &db, Numbered::new(&name))?
+                }
+                "changes_by_time" => copy_table(&self.txn, &db, Stamped::new(&name))?,
                 "cluster_of" => copy_table(&self.txn, &db, Pairs::new(&name))?,
                 _ => copy_table(&self.txn, &db, Named::new(&name))?,
             };
