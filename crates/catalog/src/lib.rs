@@ -562,15 +562,12 @@ impl Catalog {
         }
         let r = self
             .index
-            .search_works(query, offset, req.per_page, req.sort, |w| {
+            .search_works(query, offset, req.per_page, req.sort, |works| {
                 self.store
-                    .work(w)
-                    .ok()
-                    .flatten()
-                    .map(|e| {
-                        e.clusters
-                            .into_iter()
-                            .map(|c| ClusterId(c).to_string())
+                    .clusters_of_works(works)
+                    .map(|all| {
+                        all.into_iter()
+                            .map(|cs| cs.into_iter().map(|c| ClusterId(c).to_string()).collect())
                             .collect()
                     })
                     .unwrap_or_default()

@@ -390,16 +390,16 @@ impl CatalogIndex {
 
     /// Searches, one result per work: each work's best-ranked matching
     /// cluster, in the order of `sort`, with what the work holds in every
-    /// format (its clusters, given by `clusters_of` from the work id, read
-    /// from their columns). Facets count clusters, as in
-    /// [`search`](Self::search).
+    /// format (its clusters, given by `clusters_of` for the page's work
+    /// ids, read from their columns in one search). Facets count clusters,
+    /// as in [`search`](Self::search).
     pub fn search_works(
         &self,
         query: &Query,
         offset: usize,
         limit: usize,
         sort: Sort,
-        clusters_of: impl Fn(u64) -> Vec<String>,
+        clusters_of: impl FnOnce(&[u64]) -> Vec<Vec<String>>,
     ) -> Result<WorkResults, IndexError> {
         let searcher = self.reader.searcher();
         let q = query.to_tantivy(&self.fields, &searcher);
@@ -410,31 +410,42 @@ impl CatalogIndex {
         };
         let (groups, tally) = searcher.search(&q, &(by_work, tally_of))?;
         let clusters = groups.iter().map(|(_, g)| u64::from(g.matched)).sum();
-        let mut hits = Vec::with_capacity(limit.min(groups.len()));
-        for (key, group) in groups.iter().skip(offset).take(limit) {
+        let page: Vec<&(u64, works::GroupBest)> = groups.iter().skip(offset).take(limit).collect();
+        // Every cluster of the page's works, tallied by work in one search.
+        let keys: Vec<u64> = page
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| works::is_work(*k))
+            .collect();
+        let mut tallied = if keys.is_empty() {
+            Default::default()
+        } else {
+            let ids: Vec<tantivy::Term> = clusters_of(&keys)
+                .iter()
+                .flatten()
+                .map(|c| self.fields.id_term(c))
+                .collect();
+            searcher.search(&tantivy::query::TermSetQuery::new(ids), &works::Tally)?
+        };
+        let mut hits = Vec::with_capacity(page.len());
+        for (key, group) in page {
             let d: TantivyDocument = searcher.doc(group.doc)?;
             let best = self.decode(&d)?;
-            let clusters = if works::is_work(*key) {
-                clusters_of(*key)
-            } else {
-                Vec::new()
-            };
-            let holdings = if !clusters.is_empty() {
-                let terms = clusters.iter().map(|c| self.fields.id_term(c));
-                let q = tantivy::query::TermSetQuery::new(terms);
-                works::summarise(searcher.search(&q, &works::Tally)?)
-            } else {
-                let mut libs: Vec<&str> = best.libraries().collect();
-                libs.sort_unstable();
-                libs.dedup();
-                WorkHoldings {
-                    editions: 1,
-                    libraries: libs.len() as u32,
-                    formats: vec![FormatHoldings {
-                        format: best.format.clone(),
+            let holdings = match tallied.remove(key) {
+                Some(formats) if works::is_work(*key) => works::summarise(formats),
+                _ => {
+                    let mut libs: Vec<&str> = best.libraries().collect();
+                    libs.sort_unstable();
+                    libs.dedup();
+                    WorkHoldings {
                         editions: 1,
                         libraries: libs.len() as u32,
-                    }],
+                        formats: vec![FormatHoldings {
+                            format: best.format.clone(),
+                            editions: 1,
+                            libraries: libs.len() as u32,
+                        }],
+                    }
                 }
             };
             hits.push(WorkHit {

@@ -670,15 +670,20 @@ fn a_search_by_work_collapses_editions_and_summarises_every_format() {
     ];
     let (_dir, index) = index_with(&docs);
     // The works' clusters, as the store gives them.
-    let clusters_of = |w: u64| -> Vec<String> {
-        docs.iter()
-            .filter(|d| {
-                d.work
-                    .as_deref()
-                    .and_then(unicat_match::works::WorkId::parse)
-                    == Some(unicat_match::works::WorkId(w))
+    let clusters_of = |works: &[u64]| -> Vec<Vec<String>> {
+        works
+            .iter()
+            .map(|&w| {
+                docs.iter()
+                    .filter(|d| {
+                        d.work
+                            .as_deref()
+                            .and_then(unicat_match::works::WorkId::parse)
+                            == Some(unicat_match::works::WorkId(w))
+                    })
+                    .map(|d| d.id.clone())
+                    .collect()
             })
-            .map(|d| d.id.clone())
             .collect()
     };
     let q = Query::Words(SearchField::Any, "emma".into());

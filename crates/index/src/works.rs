@@ -229,17 +229,20 @@ pub struct FormatHoldings {
     pub libraries: u32,
 }
 
-/// Tallies a work's clusters from their columns.
+/// Tallies the clusters of a page's works from their columns, by work.
 pub(crate) struct Tally;
 
 pub(crate) struct SegmentTally {
+    work: Option<Column<u64>>,
     format: Option<StrColumn>,
     library: Option<StrColumn>,
-    /// Format ordinal → (editions, library ordinals).
-    by_format: BTreeMap<u64, (u32, BTreeSet<u64>)>,
+    /// Work → format ordinal → (editions, library ordinals).
+    by_work: HashMap<u64, BTreeMap<u64, (u32, BTreeSet<u64>)>>,
 }
 
-type Fruit = BTreeMap<String, (u32, BTreeSet<String>)>;
+/// Per format name: editions and library names.
+pub(crate) type Formats = BTreeMap<String, (u32, BTreeSet<String>)>;
+type Fruit = HashMap<u64, Formats>;
 
 impl Collector for Tally {
     type Fruit = Fruit;
@@ -252,9 +255,10 @@ impl Collector for Tally {
     ) -> tantivy::Result<SegmentTally> {
         let ff = reader.fast_fields();
         Ok(SegmentTally {
+            work: ff.u64("work").ok(),
             format: ff.str("format")?,
             library: ff.str("library")?,
-            by_format: BTreeMap::new(),
+            by_work: HashMap::new(),
         })
     }
 
@@ -265,10 +269,13 @@ impl Collector for Tally {
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
         let mut all = Fruit::new();
         for f in fruits {
-            for (format, (n, libs)) in f {
-                let e = all.entry(format).or_default();
-                e.0 += n;
-                e.1.extend(libs);
+            for (work, formats) in f {
+                let w = all.entry(work).or_default();
+                for (format, (n, libs)) in formats {
+                    let e = w.entry(format).or_default();
+                    e.0 += n;
+                    e.1.extend(libs);
+                }
             }
         }
         Ok(all)
@@ -279,12 +286,20 @@ impl SegmentCollector for SegmentTally {
     type Fruit = Fruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        let Some(work) = self.work.as_ref().and_then(|c| c.first(doc)) else {
+            return;
+        };
         let format = self
             .format
             .as_ref()
             .and_then(|c| c.term_ords(doc).next())
             .unwrap_or(u64::MAX);
-        let e = self.by_format.entry(format).or_default();
+        let e = self
+            .by_work
+            .entry(work)
+            .or_default()
+            .entry(format)
+            .or_default();
         e.0 += 1;
         if let Some(c) = &self.library {
             e.1.extend(c.term_ords(doc));
@@ -299,15 +314,23 @@ impl SegmentCollector for SegmentTally {
             }
             s
         };
-        self.by_format
+        self.by_work
             .into_iter()
-            .map(|(f, (n, libs))| {
+            .map(|(work, formats)| {
                 (
-                    name(&self.format, f),
-                    (
-                        n,
-                        libs.into_iter().map(|l| name(&self.library, l)).collect(),
-                    ),
+                    work,
+                    formats
+                        .into_iter()
+                        .map(|(f, (n, libs))| {
+                            (
+                                name(&self.format, f),
+                                (
+                                    n,
+                                    libs.into_iter().map(|l| name(&self.library, l)).collect(),
+                                ),
+                            )
+                        })
+                        .collect(),
                 )
             })
             .collect()
@@ -315,7 +338,7 @@ impl SegmentCollector for SegmentTally {
 }
 
 /// The summary of a tally.
-pub(crate) fn summarise(fruit: Fruit) -> WorkHoldings {
+pub(crate) fn summarise(fruit: Formats) -> WorkHoldings {
     let mut all = BTreeSet::new();
     let mut editions = 0;
     let mut formats: Vec<FormatHoldings> = fruit

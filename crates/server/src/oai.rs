@@ -718,8 +718,12 @@ fn list(c: &Catalog, r: &Request) -> Result<String, OaiError> {
             // A listing sees the log as it is when it begins: its until is
             // fixed now, so later changes wait for the next harvest.
             let (_, last) = c.change_bounds().map_err(internal)?;
+            // Only a `from` after an `until` the harvester gave is an error;
+            // a `from` past the last change (a harvester asking for what
+            // is new since its last visit) simply matches nothing.
+            let asked_until = until.is_some();
             let until = until.map_or(last.max(now()), |u| u.0);
-            if from > until {
+            if asked_until && from > until {
                 return Err(err(Code::BadArgument, "from is after until"));
             }
             let set = r.get("set").map(str::to_string);

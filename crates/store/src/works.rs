@@ -55,6 +55,26 @@ impl Store {
         t.get(id)?.map(|v| decode(v.value())).transpose()
     }
 
+    /// The clusters of several works (empty for an unknown id), in the
+    /// order asked, from one read transaction: a page of grouped results.
+    pub fn clusters_of_works(&self, ids: &[u64]) -> Result<Vec<Vec<u64>>, StoreError> {
+        let txn = self.db().begin_read()?;
+        let t = match txn.open_table(WORKS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(vec![Vec::new(); ids.len()]),
+            Err(e) => return Err(e.into()),
+        };
+        ids.iter()
+            .map(|&id| {
+                Ok(t.get(id)?
+                    .map(|v| decode(v.value()))
+                    .transpose()?
+                    .map(|w| w.clusters)
+                    .unwrap_or_default())
+            })
+            .collect()
+    }
+
     /// Calls `f` with every work, in id order, from one snapshot.
     pub fn for_each_work(
         &self,

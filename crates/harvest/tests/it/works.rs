@@ -177,17 +177,17 @@ fn documents_follow_their_works_when_a_translation_joins_two() {
     assert!(before.iter().any(|(id, w)| after[id] != *w));
 
     // Grouped search finds one work with its three editions.
-    let clusters_of = |w: u64| -> Vec<String> {
+    let clusters_of = |works: &[u64]| -> Vec<Vec<String>> {
         store
-            .work(w)
+            .clusters_of_works(works)
             .unwrap()
-            .map(|e| {
-                e.clusters
-                    .into_iter()
+            .into_iter()
+            .map(|cs| {
+                cs.into_iter()
                     .map(|c| unicat_match::ClusterId(c).to_string())
                     .collect()
             })
-            .unwrap_or_default()
+            .collect()
     };
     let r = index
         .search_works(
