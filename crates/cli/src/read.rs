@@ -250,8 +250,10 @@ fn json_lines<T: serde::Serialize>(
     let mut result = Ok(());
     each(&mut |item| {
         if result.is_ok() {
+            // As an io::Error, so that a closed pipe (`unicat clusters |
+            // head`) is recognised as the reader having had enough.
             result = serde_json::to_writer(&mut out, &item)
-                .map_err(anyhow::Error::from)
+                .map_err(|e| anyhow::Error::from(std::io::Error::from(e)))
                 .and_then(|_| writeln!(out).map_err(Into::into));
         }
     })?;

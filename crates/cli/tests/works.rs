@@ -89,4 +89,26 @@ fn searches_lenders_and_overlap_by_work_on_the_command_line() {
     let works = unicat(&["overlap", "--config", config, "--json", "--level", "work"]);
     assert_eq!(works["level"], "work");
     assert!(works["clusters"].as_u64() < editions["clusters"].as_u64());
+
+    // `unicat works | head -1`: the reader closes the pipe early, and that
+    // is not a failure.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unicat"))
+        .args(["works", "--config", config])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.starts_with("{\"id\""), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
