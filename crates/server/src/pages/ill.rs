@@ -86,6 +86,52 @@ pub(crate) fn lender(s: &LenderSuggestion) -> Lender {
     }
 }
 
+/// The requester list, with the chosen library selected.
+pub(crate) fn choices(network: &Network, requester: Option<&str>) -> Vec<Choice> {
+    let chosen = requester.map(|r| r.trim().to_lowercase());
+    network
+        .libraries
+        .iter()
+        .map(|l| Choice {
+            id: l.id.to_string(),
+            name: l.name.clone(),
+            selected: chosen.as_deref() == Some(l.id.as_str()),
+        })
+        .collect()
+}
+
+/// What a suggestion shows, for one cluster or any edition of a work.
+pub(crate) struct Shown {
+    /// The requesting library's name.
+    pub requester: String,
+    pub lenders: Vec<Lender>,
+    /// The lender ids in order, as ILL systems take them.
+    pub lender_string: String,
+    /// Why some holders were left out, as sentences.
+    pub excluded: Vec<String>,
+}
+
+pub(crate) fn shown(
+    network: &Network,
+    requester: &str,
+    lenders: &[LenderSuggestion],
+    excluded: &[String],
+) -> Shown {
+    Shown {
+        requester: network
+            .library(requester)
+            .map(|l| l.name.clone())
+            .unwrap_or_else(|| requester.to_string()),
+        lenders: lenders.iter().map(lender).collect(),
+        lender_string: lenders
+            .iter()
+            .map(|l| l.library.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        excluded: excluded.iter().map(|e| super::sentence(e)).collect(),
+    }
+}
+
 /// Builds the block. `suggestion` is the lenders answer for the chosen
 /// requester (or the error message when the requester is not in the
 /// network); `openurl` the item's ContextObject.
@@ -96,16 +142,7 @@ pub(crate) fn block(
     suggestion: Option<Result<LendersResponse, String>>,
     openurl: String,
 ) -> Ill {
-    let chosen = requester.map(|r| r.trim().to_lowercase());
-    let libraries = network
-        .libraries
-        .iter()
-        .map(|l| Choice {
-            id: l.id.to_string(),
-            name: l.name.clone(),
-            selected: chosen.as_deref() == Some(l.id.as_str()),
-        })
-        .collect();
+    let libraries = choices(network, requester);
     let mut ill = Ill {
         action: format!("/clusters/{}", segment(cluster)),
         libraries,
@@ -121,20 +158,11 @@ pub(crate) fn block(
         None => {}
         Some(Err(message)) => ill.error = Some(super::sentence(&message)),
         Some(Ok(r)) => {
-            ill.requester = Some(
-                network
-                    .library(&r.requester)
-                    .map(|l| l.name.clone())
-                    .unwrap_or_else(|| r.requester.clone()),
-            );
-            ill.lender_string = r
-                .lenders
-                .iter()
-                .map(|l| l.library.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            ill.lenders = r.lenders.iter().map(lender).collect();
-            ill.excluded = r.excluded.iter().map(|e| super::sentence(e)).collect();
+            let shown = shown(network, &r.requester, &r.lenders, &r.excluded);
+            ill.requester = Some(shown.requester);
+            ill.lenders = shown.lenders;
+            ill.lender_string = shown.lender_string;
+            ill.excluded = shown.excluded;
             let mut q = form_urlencoded::Serializer::new(String::new());
             q.append_pair("id", &r.id);
             q.append_pair("requester", &r.requester);

@@ -370,19 +370,10 @@ fn any_edition(
     lenders: Option<Result<WorkLendersResponse, String>>,
 ) -> AnyEdition {
     let network = &state.catalog.network;
-    let chosen = asked.requester.as_deref().map(|r| r.trim().to_lowercase());
     let current = asked.accept.as_deref().unwrap_or("any");
     let mut block = AnyEdition {
         action: format!("/works/{}", segment(id)),
-        libraries: network
-            .libraries
-            .iter()
-            .map(|l| Choice {
-                id: l.id.to_string(),
-                name: l.name.clone(),
-                selected: chosen.as_deref() == Some(l.id.as_str()),
-            })
-            .collect(),
+        libraries: ill::choices(network, asked.requester.as_deref()),
         formats: [
             ("any", "Any format"),
             ("print", "Any print edition (book, large print)"),
@@ -409,20 +400,11 @@ fn any_edition(
         None => {}
         Some(Err(message)) => block.error = Some(super::sentence(&message)),
         Some(Ok(r)) => {
-            block.requester = Some(
-                network
-                    .library(&r.requester)
-                    .map(|l| l.name.clone())
-                    .unwrap_or_else(|| r.requester.clone()),
-            );
-            block.lender_string = r
-                .lenders
-                .iter()
-                .map(|l| l.library.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            block.lenders = r.lenders.iter().map(ill::lender).collect();
-            block.excluded = r.excluded.iter().map(|e| super::sentence(e)).collect();
+            let shown = ill::shown(network, &r.requester, &r.lenders, &r.excluded);
+            block.requester = Some(shown.requester);
+            block.lenders = shown.lenders;
+            block.lender_string = shown.lender_string;
+            block.excluded = shown.excluded;
             let mut q = form_urlencoded::Serializer::new(String::new());
             q.append_pair("work", &r.work);
             q.append_pair("requester", &r.requester);
