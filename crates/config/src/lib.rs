@@ -266,6 +266,32 @@ impl Default for HarvestSettings {
     }
 }
 
+/// Which search engine holds the network's index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum IndexBackend {
+    /// The embedded tantivy index under `index_dir` (the default).
+    #[default]
+    Tantivy,
+    /// A SolrCloud collection.
+    Solr(SolrSettings),
+}
+
+/// Where the SolrCloud collection is (`[index] backend = "solr"`).
+/// Credentials for Solr's basic authentication come from the environment
+/// (`UNICAT_SOLR_USER`, `UNICAT_SOLR_PASSWORD`), never from the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SolrSettings {
+    /// Base URLs of any nodes of the cluster (`http://host:8983/solr`,
+    /// no trailing slash); requests fail over between them.
+    pub nodes: Vec<String>,
+    /// The collection's name.
+    pub collection: String,
+    /// Shards of a collection `unicat solr init` creates.
+    pub shards: u32,
+    /// Replicas of each shard.
+    pub replicas: u32,
+}
+
 /// A validated network configuration.
 #[derive(Clone, Debug)]
 pub struct Network {
@@ -277,6 +303,8 @@ pub struct Network {
     pub libraries: Vec<Library>,
     /// Harvest behaviour.
     pub harvest: HarvestSettings,
+    /// Which search engine holds the index (`[index]`).
+    pub index: IndexBackend,
     /// The bearer token guarding the admin routes (from the file, or the
     /// `UNICAT_ADMIN_TOKEN` environment variable, which wins). None disables
     /// them.

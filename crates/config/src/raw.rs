@@ -1,7 +1,10 @@
 //! The raw TOML shapes (`deny_unknown_fields`) and their validation into
 //! typed values.
 
-use crate::{ConfigError, FileKind, HarvestSettings, IdField, Library, LibraryId, Network, Source};
+use crate::{
+    ConfigError, FileKind, HarvestSettings, IdField, IndexBackend, Library, LibraryId, Network,
+    SolrSettings, Source,
+};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +13,7 @@ use unicat_bib::HoldingsMapping;
 use unicat_bib::holdings::CustomMapping;
 use unicat_marc::Format;
 
-const TOP_KEYS: &[&str] = &["index_dir", "admin_token", "harvest", "library"];
+const TOP_KEYS: &[&str] = &["index_dir", "admin_token", "harvest", "index", "library"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +24,107 @@ struct RawHarvest {
     retries: Option<u32>,
     retry_base_ms: Option<u64>,
     index_memory_mb: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndex {
+    backend: Option<String>,
+    solr: Option<Vec<String>>,
+    collection: Option<String>,
+    shards: Option<u32>,
+    replicas: Option<u32>,
+}
+
+/// Makes a configuration error: library, key, message.
+type ErrorAt<'a> = &'a dyn Fn(Option<&str>, Option<&str>, String) -> ConfigError;
+
+/// The `[index]` table: which search engine holds the index.
+fn index_settings(
+    value: Option<&toml::Value>,
+    err: ErrorAt<'_>,
+) -> Result<IndexBackend, ConfigError> {
+    let Some(v) = value else {
+        return Ok(IndexBackend::Tantivy);
+    };
+    let raw: RawIndex = v
+        .clone()
+        .try_into()
+        .map_err(|e| err(None, Some("index"), serde_message(&e)))?;
+    match raw.backend.as_deref().unwrap_or("tantivy") {
+        "tantivy" => {
+            if raw.solr.is_some() || raw.collection.is_some() {
+                return Err(err(
+                    None,
+                    Some("index.solr"),
+                    "Solr settings need backend = \"solr\"".into(),
+                ));
+            }
+            Ok(IndexBackend::Tantivy)
+        }
+        "solr" => {
+            let nodes = raw.solr.unwrap_or_default();
+            if nodes.is_empty() {
+                return Err(err(
+                    None,
+                    Some("index.solr"),
+                    "list the Solr nodes' base URLs, e.g. solr = [\"http://solr1:8983/solr\"]"
+                        .into(),
+                ));
+            }
+            let mut urls = Vec::with_capacity(nodes.len());
+            for n in nodes {
+                let n = n.trim();
+                let rest = n
+                    .strip_prefix("http://")
+                    .or_else(|| n.strip_prefix("https://"));
+                if rest.is_none_or(|r| {
+                    r.is_empty() || r.starts_with('/') || r.contains(char::is_whitespace)
+                }) {
+                    return Err(err(
+                        None,
+                        Some("index.solr"),
+                        format!(
+                            "{n:?} must be the http(s) base URL of a Solr node, e.g. http://solr1:8983/solr"
+                        ),
+                    ));
+                }
+                urls.push(n.trim_end_matches('/').to_string());
+            }
+            let collection = raw.collection.unwrap_or_else(|| "unicat".to_string());
+            if collection.is_empty()
+                || !collection
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            {
+                return Err(err(
+                    None,
+                    Some("index.collection"),
+                    "must be letters, digits, '_' or '-'".into(),
+                ));
+            }
+            let shards = raw.shards.unwrap_or(1);
+            let replicas = raw.replicas.unwrap_or(1);
+            if !(1..=1024).contains(&shards) || !(1..=16).contains(&replicas) {
+                return Err(err(
+                    None,
+                    Some("index.shards"),
+                    "shards must be 1 to 1024 and replicas 1 to 16".into(),
+                ));
+            }
+            Ok(IndexBackend::Solr(SolrSettings {
+                nodes: urls,
+                collection,
+                shards,
+                replicas,
+            }))
+        }
+        other => Err(err(
+            None,
+            Some("index.backend"),
+            format!("unknown backend {other:?} (expected \"tantivy\" or \"solr\")"),
+        )),
+    }
 }
 
 #[derive(Deserialize)]
@@ -150,6 +254,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Network, ConfigError> {
             harvest.index_memory = mb << 20;
         }
     }
+    let index = index_settings(table.get("index"), &err)?;
     let libraries_raw = match table.get("library") {
         None => Vec::new(),
         Some(toml::Value::Array(a)) => a.clone(),
@@ -294,6 +399,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Network, ConfigError> {
         index_dir,
         libraries,
         harvest,
+        index,
         admin_token,
     })
 }

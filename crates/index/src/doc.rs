@@ -6,7 +6,7 @@ use unicat_bib::{
 };
 
 /// One library's holding of a cluster (INTERFACE.md's `Holding`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Holding {
     /// Library id.
     pub library: String,
@@ -74,7 +74,7 @@ impl Holding {
 /// A cluster as shown: display metadata from its best member, identifiers
 /// of all members, merged holdings (INTERFACE.md's `Cluster`, plus a few
 /// fields the pages use).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterDoc {
     /// The stable cluster id.
     pub id: String,

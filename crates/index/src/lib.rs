@@ -16,6 +16,7 @@
 
 mod doc;
 mod facets;
+mod fields;
 mod query;
 mod schema;
 mod snapshot;
@@ -23,6 +24,18 @@ mod suggest;
 mod works;
 
 pub use doc::{ClusterDoc, Holding, LibraryInfo, Member, build};
+pub use fields::{FieldValue, IndexField, document_fields};
+
+/// The ranking's weights, for another engine that must rank as this one
+/// does (see [`Text`]).
+pub mod ranking {
+    pub use crate::HOLDERS_WEIGHT;
+    pub use crate::query::{
+        ALL_WORDS_BONUS, ANY_FIELDS, COMMON_FLOOR, COMMON_SHARE, EXACT_TITLE_BONUS, FUZZY_SCORE,
+        MAIN_ENTRY_BOOST, MAX_FUZZY_WORDS, MAX_NAME_WORDS, OPTIONAL_WEIGHT, PART_TITLE_BONUS,
+        TITLE_PHRASE_BONUS,
+    };
+}
 pub use query::{Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
 pub use schema::SearchText;
 pub use snapshot::IndexSnapshot;
@@ -135,7 +148,7 @@ pub struct CatalogIndex {
 }
 
 /// How much holding libraries weigh in relevance (see [`CatalogIndex::search`]).
-const HOLDERS_WEIGHT: f32 = 0.03;
+pub const HOLDERS_WEIGHT: f32 = 0.03;
 
 /// Doc-store block size of new indexes (see [`CatalogIndex::open`]).
 const DOCSTORE_BLOCK_BYTES: usize = 4096;

@@ -188,16 +188,16 @@ fn key_of(toks: &[String]) -> String {
 /// Flat bonuses (added to BM25 scores of a few tens) that order the kinds of
 /// match: all words (when most are asked) > whole title > title + author >
 /// title phrase > scattered words.
-const ALL_WORDS_BONUS: f32 = 4000.0;
-const EXACT_TITLE_BONUS: f32 = 2000.0;
-const PART_TITLE_BONUS: f32 = 1000.0;
-const TITLE_PHRASE_BONUS: f32 = 400.0;
+pub const ALL_WORDS_BONUS: f32 = 4000.0;
+pub const EXACT_TITLE_BONUS: f32 = 2000.0;
+pub const PART_TITLE_BONUS: f32 = 1000.0;
+pub const TITLE_PHRASE_BONUS: f32 = 400.0;
 /// A close spelling's constant score (a title word scores 3 × BM25).
-const FUZZY_SCORE: f32 = 0.5;
+pub const FUZZY_SCORE: f32 = 0.5;
 /// A statement-of-responsibility word, relative to the same word required.
-const OPTIONAL_WEIGHT: f32 = 0.3;
+pub const OPTIONAL_WEIGHT: f32 = 0.3;
 
-const ANY_FIELDS: &[(SearchField, f32)] = &[
+pub const ANY_FIELDS: &[(SearchField, f32)] = &[
     (SearchField::Title, 3.0),
     (SearchField::Author, 2.0),
     (SearchField::Subject, 1.2),
@@ -275,7 +275,7 @@ fn word(f: &Fields, sf: SearchField, token: &str, prefix: bool) -> Box<dyn TQuer
 }
 
 /// The main entry's words count this much beyond their weight as names.
-const MAIN_ENTRY_BOOST: f32 = 1.0;
+pub const MAIN_ENTRY_BOOST: f32 = 1.0;
 
 /// A word of a [`Text`]: in any keyword field, or close to a title or an
 /// author word.
@@ -349,16 +349,16 @@ fn bonus(q: Box<dyn TQuery>, score: f32) -> (Occur, Box<dyn TQuery>) {
 /// but does not count towards "most of the words" (walking its postings
 /// for every document would cost more than the rest of the search), and it
 /// is not matched by close spellings (a common word is spelt right).
-const COMMON_SHARE: u64 = 50;
+pub const COMMON_SHARE: u64 = 50;
 /// ... and in more than this many documents (a small catalogue has no
 /// common words).
-const COMMON_FLOOR: u64 = 1000;
+pub const COMMON_FLOOR: u64 = 1000;
 /// Close spellings are matched for queries of at most this many words; a
 /// slip in a longer one (a pasted citation) is left to "most of the words".
-const MAX_FUZZY_WORDS: usize = 10;
+pub const MAX_FUZZY_WORDS: usize = 10;
 /// Title + author: a title equal to the words but the first or last few
 /// (at most this many, the names).
-const MAX_NAME_WORDS: usize = 4;
+pub const MAX_NAME_WORDS: usize = 4;
 
 fn is_common(f: &Fields, searcher: &Searcher, token: &str) -> bool {
     let limit = (searcher.num_docs() / COMMON_SHARE).max(COMMON_FLOOR);

@@ -3,6 +3,7 @@
 //! sort by, and the stored cluster document.
 
 use crate::doc::ClusterDoc;
+use crate::fields::{FieldValue, IndexField};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -10,7 +11,6 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, TantivyDocument, Term};
-use unicat_match::works::WorkId;
 
 /// The analyzer of keyword fields: words, lowercase, diacritics folded (so
 /// `Misérables` finds `miserables` and the reverse).
@@ -120,104 +120,15 @@ impl Fields {
     /// words only indexed (alternate titles, notes, …).
     pub(crate) fn document(&self, doc: &ClusterDoc, extra: &SearchText) -> TantivyDocument {
         let mut d = TantivyDocument::default();
-        d.add_text(self.id, &doc.id);
-        d.add_text(self.title, &doc.title);
-        if let Some(s) = &doc.subtitle {
-            d.add_text(self.title, s);
-        }
-        // The members' other wordings, each once: the chosen member's own
-        // words are already there (indexing them twice only costs time).
-        for t in &extra.titles {
-            if *t != doc.title && doc.subtitle.as_ref() != Some(t) {
-                d.add_text(self.title, t);
+        crate::fields::document_fields(doc, extra, |field, value| {
+            let f = self.field(field);
+            match value {
+                FieldValue::Words(t) => d.add_text(f, t),
+                FieldValue::Exact(t) => d.add_text(f, t),
+                FieldValue::Int(n) => d.add_i64(f, n),
+                FieldValue::Count(n) => d.add_u64(f, n),
             }
-        }
-        let mut keys: Vec<String> = Vec::with_capacity(4 + extra.title_keys.len());
-        let mut key = |k: String| {
-            if !k.is_empty() && !keys.contains(&k) {
-                keys.push(k);
-            }
-        };
-        key(crate::title_key(&doc.title));
-        if let Some(s) = &doc.subtitle {
-            key(crate::title_key(&format!("{} {s}", doc.title)));
-        }
-        for k in &extra.title_keys {
-            key(k.clone());
-        }
-        for k in &keys {
-            d.add_text(self.title_key, k);
-        }
-        for a in doc.authors.first().into_iter().chain(&extra.main_entries) {
-            d.add_text(self.main_entry, a);
-        }
-        for a in &doc.authors {
-            d.add_text(self.author, a);
-        }
-        for a in &extra.names {
-            if !doc.authors.contains(a) {
-                d.add_text(self.author, a);
-            }
-        }
-        for s in &doc.subjects {
-            d.add_text(self.subject, s);
-        }
-        for p in doc.publisher.iter() {
-            d.add_text(self.publisher, p);
-        }
-        for p in &extra.publishers {
-            if doc.publisher.as_ref() != Some(p) {
-                d.add_text(self.publisher, p);
-            }
-        }
-        for n in extra
-            .notes
-            .iter()
-            .filter(|n| !doc.subjects.contains(n))
-            .chain(&extra.responsibilities)
-            .chain(&doc.series)
-            .chain(doc.edition.iter())
-        {
-            d.add_text(self.notes, n);
-        }
-        for i in &doc.isbns {
-            d.add_text(self.isbn, i);
-        }
-        for i in &doc.issns {
-            d.add_text(self.issn, i);
-        }
-        for o in &doc.oclc {
-            d.add_text(self.oclc, o);
-        }
-        for l in &doc.lccn {
-            d.add_text(self.lccn, l);
-        }
-        let mut libs: Vec<&str> = doc.libraries().collect();
-        libs.sort();
-        libs.dedup();
-        for l in &libs {
-            d.add_text(self.library, l);
-        }
-        d.add_text(self.format, &doc.format);
-        if let Some(class) = doc
-            .lc_class
-            .as_deref()
-            .and_then(|c| c.chars().next())
-            .filter(char::is_ascii_alphabetic)
-        {
-            d.add_text(self.lc_class, class.to_ascii_uppercase().to_string());
-        }
-        if let Some(l) = &doc.language {
-            d.add_text(self.language, l);
-        }
-        if let Some(y) = doc.year {
-            d.add_i64(self.year, i64::from(y));
-        }
-        d.add_text(self.sort_title, unicat_bib::fold::fold(&doc.title));
-        d.add_u64(self.holders, libs.len() as u64);
-        if let Some(w) = doc.work.as_deref().and_then(WorkId::parse) {
-            d.add_u64(self.work, w.0);
-        }
+        });
         SCRATCH.with_borrow_mut(|buf| {
             buf.clear();
             // Serialising these plain structs into a Vec cannot fail.
@@ -225,6 +136,31 @@ impl Fields {
             d.add_bytes(self.data, buf.as_slice());
         });
         d
+    }
+
+    fn field(&self, f: IndexField) -> Field {
+        match f {
+            IndexField::Id => self.id,
+            IndexField::Title => self.title,
+            IndexField::TitleKey => self.title_key,
+            IndexField::MainEntry => self.main_entry,
+            IndexField::Author => self.author,
+            IndexField::Subject => self.subject,
+            IndexField::Publisher => self.publisher,
+            IndexField::Notes => self.notes,
+            IndexField::Isbn => self.isbn,
+            IndexField::Issn => self.issn,
+            IndexField::Oclc => self.oclc,
+            IndexField::Lccn => self.lccn,
+            IndexField::Library => self.library,
+            IndexField::Format => self.format,
+            IndexField::LcClass => self.lc_class,
+            IndexField::Language => self.language,
+            IndexField::Year => self.year,
+            IndexField::SortTitle => self.sort_title,
+            IndexField::Holders => self.holders,
+            IndexField::Work => self.work,
+        }
     }
 
     pub(crate) fn id_term(&self, id: &str) -> Term {
