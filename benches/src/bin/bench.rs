@@ -641,7 +641,7 @@ fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut sample = Vec::new();
     let mut seen = 0usize;
-    catalog.index().for_each(|d| {
+    catalog.index()?.for_each(|d| {
         seen += 1;
         if sample.len() < 2000 {
             sample.push(d);
@@ -907,7 +907,7 @@ fn known_item(
         for k in &order {
             records.entry(want[*k].as_str()).or_default().push(k);
         }
-        let snapshot = catalog.store().snapshot()?;
+        let snapshot = catalog.store()?.snapshot()?;
         // Folded title proper → the manifestations with a record so titled.
         let mut by_title: HashMap<String, HashSet<&str>> = HashMap::new();
         let mut described: HashMap<&(String, String), unicat_store::StoredRecord> = HashMap::new();
@@ -1602,7 +1602,7 @@ fn check(config: &Path, lines: usize, clusters: Option<&Path>) -> anyhow::Result
     let (mut isbns, mut oclcs, mut lccns) = (Vec::new(), Vec::new(), Vec::new());
     let mut seen = 0usize;
     const KEEP: usize = 50_000;
-    catalog.index().for_each(|d| {
+    catalog.index()?.for_each(|d| {
         seen += 1;
         let slot = if seen <= KEEP {
             Some(seen - 1)
@@ -1743,7 +1743,7 @@ fn check(config: &Path, lines: usize, clusters: Option<&Path>) -> anyhow::Result
     let mut by_oclc: HashMap<String, HashSet<String>> = HashMap::new();
     let mut by_lccn: HashMap<String, HashSet<String>> = HashMap::new();
     let mut holders: HashMap<String, HashSet<String>> = HashMap::new();
-    catalog.index().for_each(|d| {
+    catalog.index()?.for_each(|d| {
         for (map, ids) in [
             (&mut by_isbn, &d.isbns),
             (&mut by_oclc, &d.oclc),

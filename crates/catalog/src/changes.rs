@@ -30,7 +30,7 @@ impl Catalog {
         docs: bool,
     ) -> Result<(Vec<Changed>, bool), CatalogError> {
         let (changes, more) = self
-            .store()
+            .store()?
             .changes(from, until, after, limit, |c| {
                 library.is_none_or(|l| c.libraries.iter().any(|x| x == l))
             })
@@ -38,7 +38,7 @@ impl Catalog {
         let mut out = Vec::with_capacity(changes.len());
         for change in changes {
             let doc = if docs && !change.deleted {
-                self.index()
+                self.index()?
                     .get(&ClusterId(change.id).to_string())
                     .map_err(CatalogError::internal)?
             } else {
@@ -56,14 +56,14 @@ impl Catalog {
             return Ok(None);
         };
         let Some(change) = self
-            .store()
+            .store()?
             .cluster_change(cid.0)
             .map_err(CatalogError::internal)?
         else {
             return Ok(None);
         };
         let doc = if docs && !change.deleted {
-            self.index()
+            self.index()?
                 .get(&cid.to_string())
                 .map_err(CatalogError::internal)?
         } else {
@@ -75,10 +75,10 @@ impl Catalog {
     /// The earliest change recorded, and the last stamp given.
     pub fn change_bounds(&self) -> Result<(Option<u64>, u64), CatalogError> {
         Ok((
-            self.store()
+            self.store()?
                 .earliest_change()
                 .map_err(CatalogError::internal)?,
-            self.store()
+            self.store()?
                 .last_change_stamp()
                 .map_err(CatalogError::internal)?,
         ))

@@ -295,7 +295,7 @@ impl Checker<'_> {
             };
             let found = self
                 .catalog
-                .index()
+                .index()?
                 .lookup(field, &value, MAX_PER_PAGE)
                 .map_err(CatalogError::internal)?;
             if answer.kind.is_none() || !found.is_empty() {
@@ -343,7 +343,7 @@ impl Checker<'_> {
         for &w in &works {
             let Some(entry) = self
                 .catalog
-                .store()
+                .store()?
                 .work(w)
                 .map_err(CatalogError::internal)?
             else {
@@ -356,7 +356,7 @@ impl Checker<'_> {
                 }
                 if let Some(doc) = self
                     .catalog
-                    .index()
+                    .index()?
                     .get(&id)
                     .map_err(CatalogError::internal)?
                 {
@@ -388,7 +388,7 @@ impl<E> From<CatalogError> for CheckStop<E> {
 impl Catalog {
     /// The cluster → work map of the current index generation (cached).
     fn works_map(&self) -> Result<Arc<HashMap<u64, u64>>, CatalogError> {
-        let generation = self.index().generation();
+        let generation = self.index()?.generation();
         if let Ok(cache) = self.works_cache.lock()
             && let Some((g, map)) = cache.as_ref()
             && *g == generation
@@ -396,7 +396,7 @@ impl Catalog {
             return Ok(map.clone());
         }
         let map = Arc::new(
-            self.store()
+            self.store()?
                 .work_of_clusters()
                 .map_err(CatalogError::internal)?,
         );

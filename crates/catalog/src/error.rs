@@ -16,8 +16,12 @@ pub enum ErrorCode {
     NotFound,
     /// The index or store failed (not the caller's fault).
     Internal,
-    /// The index is being rebuilt or not built yet.
+    /// The index is being rebuilt or not built yet, or its Solr cluster
+    /// does not answer.
     Unavailable,
+    /// Not available with this network's index backend (see
+    /// docs/SCALING.md).
+    NotAvailable,
 }
 
 impl ErrorCode {
@@ -30,6 +34,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::Internal => "internal",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::NotAvailable => "not_available",
         }
     }
 
@@ -40,6 +45,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::Internal => 500,
             ErrorCode::Unavailable => 503,
+            ErrorCode::NotAvailable => 501,
         }
     }
 }
@@ -64,6 +70,27 @@ impl CatalogError {
 
     pub(crate) fn internal(e: impl fmt::Display) -> CatalogError {
         CatalogError::new(ErrorCode::Internal, e.to_string())
+    }
+
+    /// A SolrCloud failure: a query Solr refused is the caller's (400,
+    /// with Solr's message, never its stack trace); a cluster that does not
+    /// answer is unavailable (503); anything else is ours.
+    pub(crate) fn solr(e: unicat_solr::SolrError) -> CatalogError {
+        use unicat_solr::SolrError as S;
+        let code = match &e {
+            S::Rejected { .. } => ErrorCode::BadQuery,
+            S::Unreachable { .. } | S::NoCollection { .. } => ErrorCode::Unavailable,
+            _ => ErrorCode::Internal,
+        };
+        CatalogError::new(code, e.to_string())
+    }
+
+    /// What this network's index backend cannot answer yet.
+    pub(crate) fn not_available(what: &str) -> CatalogError {
+        CatalogError::new(
+            ErrorCode::NotAvailable,
+            format!("{what} is not available when the index is in SolrCloud (see docs/SCALING.md)"),
+        )
     }
 }
 

@@ -303,7 +303,7 @@ impl Catalog {
     pub fn export_snapshot(&self, format: ExportFormat) -> Result<Option<Snapshot>, CatalogError> {
         if format.is_marc() {
             Ok(Some(
-                self.store().snapshot().map_err(CatalogError::internal)?,
+                self.store()?.snapshot().map_err(CatalogError::internal)?,
             ))
         } else {
             Ok(None)
@@ -336,7 +336,7 @@ impl Catalog {
 
     fn count(&self, q: &Query) -> Result<u64, CatalogError> {
         Ok(self
-            .index()
+            .index()?
             .search(q, 0, 0, crate::Sort::Relevance)
             .map_err(CatalogError::internal)?
             .total)
@@ -375,7 +375,7 @@ impl Catalog {
         }
         let mut failed = None;
         let total = self
-            .index()
+            .index()?
             .for_each_hit(q, limit, sort, |doc| {
                 if failed.is_none()
                     && let Err(e) = f(doc)

@@ -337,12 +337,20 @@ pub struct ClusterLine {
     pub members: Vec<MemberRef>,
 }
 
+/// Where a catalog's clusters are searched.
+pub enum Engine {
+    /// The embedded tantivy index, beside the record store.
+    Tantivy(Arc<CatalogIndex>),
+    /// A SolrCloud collection: the serving node keeps no store.
+    Solr(Arc<unicat_solr::SolrIndex>),
+}
+
 /// The catalog of one network.
 pub struct Catalog {
     /// The network.
     pub network: Arc<Network>,
-    store: Arc<Store>,
-    index: Arc<CatalogIndex>,
+    store: Option<Arc<Store>>,
+    engine: Engine,
     rotation: lenders::Rotation,
     /// By level: manifestations, works.
     overlap_cache: std::sync::Mutex<[Option<CachedOverlap>; 2]>,
@@ -350,8 +358,14 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Opens the store and the index of a network.
+    /// Opens the store and the index of a network; with a SolrCloud
+    /// index, checks the collection and opens no store.
     pub fn open(network: Arc<Network>) -> Result<Catalog, CatalogError> {
+        if let unicat_config::IndexBackend::Solr(settings) = &network.index {
+            let solr = unicat_solr::SolrIndex::new(settings);
+            solr.check().map_err(CatalogError::solr)?;
+            return Ok(Catalog::over(network, None, Engine::Solr(Arc::new(solr))));
+        }
         let store = Arc::new(
             Store::open_with_cache(&network.index_dir, unicat_store::SERVING_CACHE_BYTES)
                 .map_err(CatalogError::internal)?,
@@ -364,24 +378,66 @@ impl Catalog {
     /// A catalog over an already open store and index (shared with a
     /// harvester in the same process).
     pub fn with(network: Arc<Network>, store: Arc<Store>, index: Arc<CatalogIndex>) -> Catalog {
+        Catalog::over(network, Some(store), Engine::Tantivy(index))
+    }
+
+    /// A catalog over an engine and, where it has one, a store.
+    pub fn over(network: Arc<Network>, store: Option<Arc<Store>>, engine: Engine) -> Catalog {
         Catalog {
             network,
             store,
-            index,
+            engine,
             rotation: lenders::Rotation::default(),
             overlap_cache: std::sync::Mutex::new([None, None]),
             works_cache: std::sync::Mutex::new(None),
         }
     }
 
-    /// The index.
-    pub fn index(&self) -> &Arc<CatalogIndex> {
-        &self.index
+    /// The embedded index (an error when the index is in SolrCloud).
+    pub fn index(&self) -> Result<&Arc<CatalogIndex>, CatalogError> {
+        match &self.engine {
+            Engine::Tantivy(i) => Ok(i),
+            Engine::Solr(_) => Err(CatalogError::not_available("this answer")),
+        }
     }
 
-    /// The store.
-    pub fn store(&self) -> &Arc<Store> {
-        &self.store
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The record store (an error on a node serving a SolrCloud
+    /// collection, which keeps none).
+    pub fn store(&self) -> Result<&Arc<Store>, CatalogError> {
+        self.store
+            .as_ref()
+            .ok_or_else(|| CatalogError::not_available("this answer"))
+    }
+
+    /// Clusters in the index (0 when it cannot be counted).
+    pub fn cluster_count(&self) -> u64 {
+        match &self.engine {
+            Engine::Tantivy(i) => i.count(),
+            Engine::Solr(s) => s.count().unwrap_or(0),
+        }
+    }
+
+    /// Searches the engine.
+    pub fn search_index(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<SearchResults, CatalogError> {
+        match &self.engine {
+            Engine::Tantivy(i) => i
+                .search(query, offset, limit, sort)
+                .map_err(CatalogError::internal),
+            Engine::Solr(s) => s
+                .search(query, offset, limit, sort)
+                .map_err(CatalogError::solr),
+        }
     }
 
     /// Builds the full query of a request (its text, read strictly or
@@ -506,24 +562,22 @@ impl Catalog {
     /// replaced by its likeliest correction, if the corrected query finds
     /// something.
     fn suggest(&self, req: &SearchRequest, text: &Query) -> Result<Option<String>, CatalogError> {
+        let Engine::Tantivy(index) = &self.engine else {
+            return Ok(None); // the term dictionary is tantivy's
+        };
         let mut words = Vec::new();
         plain_words(text, &mut words);
         let mut corrected = req.q.clone();
         let mut changed = false;
         for word in words {
             for token in unicat_index::tokens(&word) {
-                let known = self
-                    .index
+                let known = index
                     .word_frequency(&token)
                     .map_err(CatalogError::internal)?;
                 if known > RARE {
                     continue;
                 }
-                let Some(c) = self
-                    .index
-                    .closest_word(&token)
-                    .map_err(CatalogError::internal)?
-                else {
+                let Some(c) = index.closest_word(&token).map_err(CatalogError::internal)? else {
                     continue;
                 };
                 if known > 0 && c.documents < known * 10 {
@@ -557,13 +611,17 @@ impl Catalog {
         offset: usize,
         req: &SearchRequest,
     ) -> Result<SearchResponse, CatalogError> {
+        let (Engine::Tantivy(index), Some(store)) = (&self.engine, &self.store) else {
+            // Grouping by work in SolrCloud is to come (collapse on the
+            // work's shard): the answer says it is by manifestation.
+            return self.run(query, offset, req.per_page, req.page, req.sort);
+        };
         if req.group == Group::Manifestation {
             return self.run(query, offset, req.per_page, req.page, req.sort);
         }
-        let r = self
-            .index
+        let r = index
             .search_works(query, offset, req.per_page, req.sort, |works| {
-                self.store
+                store
                     .clusters_of_works(works)
                     .map(|all| {
                         all.into_iter()
@@ -624,10 +682,7 @@ impl Catalog {
         page: usize,
         sort: Sort,
     ) -> Result<SearchResponse, CatalogError> {
-        let r = self
-            .index
-            .search(query, offset, per_page, sort)
-            .map_err(CatalogError::internal)?;
+        let r = self.search_index(query, offset, per_page, sort)?;
         Ok(Catalog::response(r, page, per_page))
     }
 
@@ -701,10 +756,14 @@ impl Catalog {
                     .to_string(),
             ),
         };
-        let clusters = self
-            .index
-            .lookup(field, &normalised, MAX_PER_PAGE)
-            .map_err(CatalogError::internal)?;
+        let clusters = match &self.engine {
+            Engine::Tantivy(i) => i
+                .lookup(field, &normalised, MAX_PER_PAGE)
+                .map_err(CatalogError::internal)?,
+            Engine::Solr(s) => s
+                .lookup(field, &normalised, MAX_PER_PAGE)
+                .map_err(CatalogError::solr)?,
+        };
         Ok(HoldingsResponse { clusters })
     }
 
@@ -712,10 +771,11 @@ impl Catalog {
     pub fn cluster_doc(&self, id: &str) -> Result<ClusterDoc, CatalogError> {
         let not_found = || CatalogError::new(ErrorCode::NotFound, format!("no cluster '{id}'"));
         let cid = ClusterId::parse(id.trim()).ok_or_else(not_found)?;
-        self.index
-            .get(&cid.to_string())
-            .map_err(CatalogError::internal)?
-            .ok_or_else(not_found)
+        match &self.engine {
+            Engine::Tantivy(i) => i.get(&cid.to_string()).map_err(CatalogError::internal)?,
+            Engine::Solr(s) => s.get(&cid.to_string()).map_err(CatalogError::solr)?,
+        }
+        .ok_or_else(not_found)
     }
 
     /// One cluster with its members' MARC and the evidence of its merge.
@@ -723,12 +783,29 @@ impl Catalog {
         let doc = self.cluster_doc(id)?;
         let cid =
             ClusterId::parse(&doc.id).ok_or_else(|| CatalogError::internal("bad id in index"))?;
-        let entry = self
-            .store
+        let Some(store) = &self.store else {
+            // A node serving SolrCloud keeps no store: the members are
+            // named by their holdings, without their MARC or the evidence.
+            let members = doc
+                .holdings
+                .iter()
+                .map(|h| MemberDetail {
+                    library: h.library.clone(),
+                    record_id: h.record_id.clone(),
+                    marc: serde_json::Value::Null,
+                })
+                .collect();
+            return Ok(ClusterDetail {
+                cluster: doc,
+                members,
+                evidence: Vec::new(),
+            });
+        };
+        let entry = store
             .cluster(cid.0)
             .map_err(CatalogError::internal)?
             .unwrap_or_default();
-        let snapshot = self.store.snapshot().map_err(CatalogError::internal)?;
+        let snapshot = store.snapshot().map_err(CatalogError::internal)?;
         let mut members = Vec::with_capacity(entry.members.len());
         let mut manifestations = Vec::with_capacity(entry.members.len());
         for m in &entry.members {
@@ -777,7 +854,7 @@ impl Catalog {
 
     /// Every cluster, for exports.
     pub fn for_each_cluster(&self, mut f: impl FnMut(ClusterLine)) -> Result<(), CatalogError> {
-        self.index
+        self.index()?
             .for_each(|doc| {
                 f(ClusterLine {
                     id: doc.id.clone(),

@@ -189,7 +189,7 @@ impl Catalog {
     /// The report counting clusters or works.
     pub fn overlap_at(&self, level: Group) -> Result<Arc<OverlapReport>, CatalogError> {
         let slot = usize::from(level == Group::Work);
-        let generation = self.index.generation();
+        let generation = self.index()?.generation();
         if let Ok(cache) = self.overlap_cache.lock()
             && let Some((g, report)) = cache[slot].as_ref()
             && *g == generation
@@ -230,7 +230,7 @@ impl Catalog {
         // once all its editions are seen.
         let mut works: std::collections::HashMap<u64, WorkProfile> =
             std::collections::HashMap::new();
-        self.index
+        self.index()?
             .for_each_work_profile(|libs, format, class, work| {
                 holders.clear();
                 holders.extend(libs.iter().filter_map(|l| position.get(l).copied()));

@@ -104,7 +104,7 @@ impl Catalog {
         let mut docs = Vec::with_capacity(clusters.len());
         for &c in clusters {
             if let Some(doc) = self
-                .index()
+                .index()?
                 .get(&cluster_id(c))
                 .map_err(CatalogError::internal)?
             {
@@ -120,7 +120,7 @@ impl Catalog {
             return Ok(0);
         };
         Ok(self
-            .store()
+            .store()?
             .work(id.0)
             .map_err(CatalogError::internal)?
             .map_or(0, |w| w.clusters.len()))
@@ -131,7 +131,7 @@ impl Catalog {
         let not_found = || CatalogError::new(ErrorCode::NotFound, format!("no work '{id}'"));
         let wid = WorkId::parse(id.trim()).ok_or_else(not_found)?;
         let entry = self
-            .store()
+            .store()?
             .work(wid.0)
             .map_err(CatalogError::internal)?
             .ok_or_else(not_found)?;
@@ -200,7 +200,7 @@ impl Catalog {
     /// Every work, for exports.
     pub fn for_each_work(&self, mut f: impl FnMut(WorkLine)) -> Result<(), CatalogError> {
         let mut failed = None;
-        self.store()
+        self.store()?
             .for_each_work(|id, w| {
                 if failed.is_some() {
                     return Ok(());

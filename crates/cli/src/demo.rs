@@ -91,7 +91,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             println!();
             println!(
                 "Unicat demo: {} clusters from {} libraries",
-                catalog.index().count(),
+                catalog.cluster_count(),
                 catalog.network.libraries.len()
             );
             println!("Serving at {url}");

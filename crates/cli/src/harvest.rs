@@ -255,6 +255,11 @@ pub fn print_publish(published: Option<&unicat_harvest::PublishReport>) {
 
 pub fn run(args: HarvestArgs) -> anyhow::Result<ExitCode> {
     let network = Arc::new(unicat_config::Network::load(&args.config)?);
+    // A collection that is missing or of another version is found before
+    // anything is harvested.
+    if let unicat_config::IndexBackend::Solr(s) = &network.index {
+        unicat_solr::SolrIndex::new(s).check()?;
+    }
     let (store, store_replaced) = unicat_store::Store::open_or_replace(&network.index_dir)?;
     let mut args = args;
     if store_replaced {

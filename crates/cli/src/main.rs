@@ -10,6 +10,7 @@ mod marc;
 mod ops;
 mod read;
 mod serve;
+mod solr;
 
 // mimalloc: parsing allocates a string per subfield; the system allocator
 // costs about 10 % of harvest time (measured with `bench marc`).
@@ -79,6 +80,12 @@ enum Command {
     /// Network configuration tools.
     #[command(subcommand)]
     Config(ops::ConfigCommand),
+    /// SolrCloud tools (for `[index] backend = "solr"`).
+    #[command(subcommand)]
+    Solr(solr::SolrCommand),
+    /// Rebuilds the index (and the SolrCloud collection) from the record
+    /// store, without harvesting.
+    Reindex(solr::ConfigArgs),
 }
 
 /// Log lines to standard error; `RUST_LOG` chooses what (default: warnings,
@@ -132,6 +139,8 @@ fn main() -> ExitCode {
         Command::Backup(args) => ops::backup(args),
         Command::Restore(args) => ops::restore(args),
         Command::Config(cmd) => ops::config(cmd),
+        Command::Solr(cmd) => solr::run(cmd),
+        Command::Reindex(args) => solr::reindex(args),
     };
     match result {
         Ok(code) => code,

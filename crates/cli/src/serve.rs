@@ -106,6 +106,24 @@ pub async fn serve_network(
     addr: SocketAddr,
     banner: impl FnOnce(&str, &Catalog),
 ) -> anyhow::Result<()> {
+    if let unicat_config::IndexBackend::Solr(settings) = &network.index {
+        // Stateless: the collection is everything this node serves; harvests
+        // run where the store is (`unicat harvest`), not from here.
+        let solr = unicat_solr::SolrIndex::new(settings);
+        solr.check()?;
+        let catalog = Arc::new(Catalog::over(
+            network.clone(),
+            None,
+            unicat_catalog::Engine::Solr(Arc::new(solr)),
+        ));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let url = format!("http://{}/", listener.local_addr()?);
+        banner(&url, &catalog);
+        unicat_server::serve_on(listener, AppState::new(catalog)).await?;
+        return Ok(());
+    }
     let store = Arc::new(Store::open_with_cache(
         &network.index_dir,
         unicat_store::SERVING_CACHE_BYTES,
@@ -137,7 +155,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(serve_network(network, args.addr, |url, catalog| {
         println!(
             "Unicat serving {} clusters from {} libraries at {url}",
-            catalog.index().count(),
+            catalog.cluster_count(),
             catalog.network.libraries.len()
         );
     }))?;

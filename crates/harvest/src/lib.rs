@@ -252,3 +252,51 @@ pub async fn harvest_and_publish(
     .map_err(|e| HarvestError::Index(format!("clustering task failed: {e}")))??;
     Ok((report, publish_report))
 }
+
+/// What [`reindex`] wrote.
+#[derive(Clone, Debug)]
+pub struct ReindexReport {
+    /// Cluster documents written.
+    pub documents: u64,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// Rebuilds the index (and the SolrCloud collection, when the network's
+/// index is there) from the record store's clusters and works, without
+/// harvesting or clustering again: `unicat reindex`. The store is the
+/// source of truth; a collection lost, emptied or made anew is rebuilt
+/// from it. Committed once; a failure leaves the "index pending" mark, so
+/// the next harvest rebuilds too.
+pub fn reindex(
+    network: &Network,
+    store: &Store,
+    index: &CatalogIndex,
+) -> Result<ReindexReport, HarvestError> {
+    let started = Instant::now();
+    let mut entries = Vec::new();
+    store.for_each_cluster(|id, entry| {
+        entries.push((id, entry));
+        Ok(())
+    })?;
+    let update = recluster::ClusterUpdate {
+        upserted: entries.iter().map(|(id, _)| *id).collect(),
+        total: entries.len() as u64,
+        entries,
+        removed: Vec::new(),
+        records: 0,
+        placed: 0,
+        full: true,
+        works: Vec::new(),
+        work_of: store.work_of_clusters()?,
+        rework: Vec::new(),
+    };
+    store.set_index_pending(true)?;
+    let published = publish(network, store, index, &update, || Ok(()))?;
+    store.record_cluster_changes(&published.clusters, &published.gone, true)?;
+    store.set_index_pending(false)?;
+    Ok(ReindexReport {
+        documents: published.documents,
+        elapsed: started.elapsed(),
+    })
+}

@@ -5,10 +5,12 @@ use crate::HarvestError;
 use crate::recluster::ClusterUpdate;
 use rayon::prelude::*;
 use unicat_bib::HoldingsRecord;
+use unicat_config::IndexBackend;
 use unicat_config::Network;
 use unicat_index::{CatalogIndex, ClusterDoc, LibraryInfo, Member, PreparedDoc, SearchText};
 use unicat_match::ClusterId;
 use unicat_match::works::WorkId;
+use unicat_solr::SolrIndex;
 use unicat_store::{Description, PublishedCluster, Snapshot, Store};
 
 /// Builds one cluster's document from the store.
@@ -53,7 +55,15 @@ pub fn cluster_document(
 
 /// A cluster's document and what the change log records of it, or None
 /// when none of its members is in the store.
-type Built = Result<(u64, Option<(PreparedDoc, PublishedCluster)>), HarvestError>;
+/// A cluster's documents: tantivy's, and Solr's JSON when the network's
+/// index is in Solr.
+type Built = Result<
+    (
+        u64,
+        Option<(PreparedDoc, Option<Vec<u8>>, PublishedCluster)>,
+    ),
+    HarvestError,
+>;
 
 /// What a publish wrote: the number of documents, and for the change log
 /// (`Store::record_cluster_changes`) every document written and the
@@ -94,10 +104,21 @@ pub fn publish(
     let mut writer = index
         .update(network.harvest.index_memory)
         .map_err(|e| HarvestError::Index(e.to_string()))?;
+    // A network whose index is a SolrCloud collection: the same documents
+    // go there, committed just before the local index (see below).
+    let solr = match &network.index {
+        IndexBackend::Solr(settings) => Some(SolrIndex::new(settings)),
+        IndexBackend::Tantivy => None,
+    };
+    let solr_error = |e: unicat_solr::SolrError| HarvestError::Index(format!("Solr: {e}"));
+    let mut solr_writer = solr.as_ref().map(SolrIndex::update);
     if update.full {
         writer
             .delete_all()
             .map_err(|e| HarvestError::Index(e.to_string()))?;
+        if let Some(w) = &mut solr_writer {
+            w.delete_all().map_err(solr_error)?;
+        }
     } else {
         for id in update
             .removed
@@ -105,9 +126,14 @@ pub fn publish(
             .chain(&update.upserted)
             .chain(update.rework.iter().map(|(id, _)| id))
         {
-            writer.delete(&ClusterId(*id).to_string());
+            let id = ClusterId(*id).to_string();
+            if let Some(w) = &mut solr_writer {
+                w.delete(&id);
+            }
+            writer.delete(&id);
         }
     }
+    let to_solr = solr_writer.is_some();
     // Documents are built on the rayon pool (store reads, decoding,
     // choosing the best member, the tantivy document with its stored JSON)
     // a chunk ahead of the writer, which hands them to tantivy's indexing
@@ -137,7 +163,12 @@ pub fn publish(
                                     |(mut doc, extra)| {
                                         doc.work =
                                             update.work_of.get(&id).map(|&w| WorkId(w).to_string());
-                                        (index.prepare(&doc, &extra), published(&doc, id))
+                                        (
+                                            index.prepare(&doc, &extra),
+                                            to_solr
+                                                .then(|| unicat_solr::solr_document(&doc, &extra)),
+                                            published(&doc, id),
+                                        )
                                     },
                                 ),
                             ))
@@ -152,10 +183,13 @@ pub fn publish(
         for docs in rx {
             for d in docs {
                 match d? {
-                    (_, Some((doc, p))) => {
+                    (_, Some((doc, json, p))) => {
                         writer
                             .add_prepared(doc)
                             .map_err(|e| HarvestError::Index(e.to_string()))?;
+                        if let (Some(w), Some(json)) = (&mut solr_writer, json) {
+                            w.add(&json).map_err(solr_error)?;
+                        }
                         log.clusters.push(p);
                         written += 1;
                     }
@@ -168,6 +202,14 @@ pub fn publish(
     tracing::debug!(written, "documents handed to the writer");
     before_commit()?;
     tracing::debug!("clusters stored");
+    // Solr first: when its commit fails, the local index is not committed
+    // either and the store's "index pending" mark stays, so the next
+    // harvest rebuilds both from the store.
+    if let Some(w) = solr_writer {
+        let sent = w.sent();
+        w.commit().map_err(solr_error)?;
+        tracing::info!(documents = sent, collection = %solr.as_ref().map_or("", |s| s.collection()), "Solr collection committed");
+    }
     writer
         .commit()
         .map_err(|e| HarvestError::Index(e.to_string()))?;

@@ -125,7 +125,7 @@ pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Nex
 
 /// Liveness: the process answers and the index is readable.
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
-    let clusters = state.catalog.index().count();
+    let clusters = state.catalog.cluster_count();
     axum::Json(serde_json::json!({ "status": "ok", "clusters": clusters })).into_response()
 }
 
@@ -136,20 +136,19 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     let body = tokio::task::spawn_blocking(move || {
         let mut out = String::with_capacity(4096);
         metrics.render(&mut out);
-        let index = catalog.index();
         let _ = writeln!(out, "# HELP unicat_index_clusters Clusters in the search index.");
         let _ = writeln!(out, "# TYPE unicat_index_clusters gauge");
-        let _ = writeln!(out, "unicat_index_clusters {}", index.count());
+        let _ = writeln!(out, "unicat_index_clusters {}", catalog.cluster_count());
         let _ = writeln!(out, "# HELP unicat_index_size_bytes Size of the search index on disk.");
         let _ = writeln!(out, "# TYPE unicat_index_size_bytes gauge");
-        let _ = writeln!(out, "unicat_index_size_bytes {}", index.size_on_disk());
+        let _ = writeln!(out, "unicat_index_size_bytes {}", catalog.index().map_or(0, |i| i.size_on_disk()));
         let _ = writeln!(out, "# HELP unicat_library_last_harvest_timestamp_seconds When each library was last harvested successfully.");
         let _ = writeln!(out, "# TYPE unicat_library_last_harvest_timestamp_seconds gauge");
         let mut records = String::new();
         let mut failed = String::new();
         for lib in &catalog.network.libraries {
             let id = lib.id.as_str();
-            if let Ok(Some(s)) = catalog.store().harvest_state(id) {
+            if let Some(Ok(Some(s))) = catalog.store().ok().map(|st| st.harvest_state(id)) {
                 if let Some(t) = s.last_success {
                     let _ = writeln!(out, "unicat_library_last_harvest_timestamp_seconds{{library=\"{id}\"}} {t}");
                 }

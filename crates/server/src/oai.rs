@@ -653,7 +653,7 @@ fn get_record(c: &Catalog, r: &Request) -> Result<String, OaiError> {
         .flatten()
         .ok_or_else(|| err(Code::IdDoesNotExist, format!("no item {id:?}")))?;
     let snapshot = (format == Format::Marc21)
-        .then(|| c.store().snapshot().ok())
+        .then(|| c.store().ok().and_then(|s| s.snapshot().ok()))
         .flatten();
     let mut out = String::from("<GetRecord>");
     record_xml(&found, format, snapshot.as_ref(), &mut out);
@@ -756,7 +756,7 @@ fn list(c: &Catalog, r: &Request) -> Result<String, OaiError> {
     let mut out = String::with_capacity(page.len() * if records { 4096 } else { 200 });
     let _ = write!(out, "<{verb}>");
     let snapshot = (records && format == Format::Marc21)
-        .then(|| c.store().snapshot().ok())
+        .then(|| c.store().ok().and_then(|s| s.snapshot().ok()))
         .flatten();
     for item in &page {
         if records {

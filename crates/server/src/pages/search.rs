@@ -343,7 +343,7 @@ pub(super) async fn page(
     let given = Given::from_params(&params);
     let form = Form::new(&given);
     if given.is_empty() {
-        return match state.blocking(|c| Ok(c.index().count())).await {
+        return match state.blocking(|c| Ok(c.cluster_count())).await {
             Ok(clusters) => html(
                 StatusCode::OK,
                 &SearchPage {

@@ -322,7 +322,7 @@ async fn explain_response(
         Ok(packing) => packing,
         Err(d) => return protocol_error(version, "explainResponse", &[d], stylesheet),
     };
-    let clusters = state.blocking(|c| Ok(c.index().count())).await.unwrap_or(0);
+    let clusters = state.blocking(|c| Ok(c.cluster_count())).await.unwrap_or(0);
     let record = explain::record(version, addr, &state.catalog.network, clusters);
     let mut x = Xml::document("zs", stylesheet);
     x.out.push_str(&format!(
@@ -484,11 +484,11 @@ fn run(catalog: &Catalog, query: &Query, sort: Sort, s: &Search) -> Found {
     let snapshot = if response.results.is_empty() || s.schema == Schema::Dc {
         None
     } else {
-        catalog
-            .store()
-            .snapshot()
-            .map_err(|e| tracing::warn!(error = %e, "SRU: record store unreadable"))
-            .ok()
+        catalog.store().ok().and_then(|s| {
+            s.snapshot()
+                .map_err(|e| tracing::warn!(error = %e, "SRU: record store unreadable"))
+                .ok()
+        })
     };
     let records = response
         .results

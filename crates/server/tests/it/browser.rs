@@ -717,6 +717,7 @@ async fn paste_a_list_on_the_check_page_and_download_the_csv() {
     let mut held: Vec<String> = Vec::new();
     catalog
         .index()
+        .unwrap()
         .for_each(|d| {
             if let Some(i) = d.isbns.first()
                 && held.len() < 17

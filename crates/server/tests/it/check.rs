@@ -44,6 +44,7 @@ fn recount() -> HashMap<String, BTreeSet<String>> {
     demo()
         .catalog
         .index()
+        .unwrap()
         .for_each(|d| {
             for i in &d.isbns {
                 by_isbn
