@@ -611,26 +611,33 @@ impl Catalog {
         offset: usize,
         req: &SearchRequest,
     ) -> Result<SearchResponse, CatalogError> {
-        let (Engine::Tantivy(index), Some(store)) = (&self.engine, &self.store) else {
-            // Grouping by work in SolrCloud is to come (collapse on the
-            // work's shard): the answer says it is by manifestation.
-            return self.run(query, offset, req.per_page, req.page, req.sort);
-        };
         if req.group == Group::Manifestation {
             return self.run(query, offset, req.per_page, req.page, req.sort);
         }
-        let r = index
-            .search_works(query, offset, req.per_page, req.sort, |works| {
-                store
-                    .clusters_of_works(works)
-                    .map(|all| {
-                        all.into_iter()
-                            .map(|cs| cs.into_iter().map(|c| ClusterId(c).to_string()).collect())
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            })
-            .map_err(CatalogError::internal)?;
+        let r = match (&self.engine, &self.store) {
+            (Engine::Tantivy(index), Some(store)) => index
+                .search_works(query, offset, req.per_page, req.sort, |works| {
+                    store
+                        .clusters_of_works(works)
+                        .map(|all| {
+                            all.into_iter()
+                                .map(|cs| {
+                                    cs.into_iter().map(|c| ClusterId(c).to_string()).collect()
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                })
+                .map_err(CatalogError::internal)?,
+            (Engine::Solr(solr), _) => solr
+                .search_works(query, offset, req.per_page, req.sort)
+                .map_err(CatalogError::solr)?,
+            (Engine::Tantivy(_), None) => {
+                return Err(CatalogError::internal(
+                    "a tantivy catalog without its store",
+                ));
+            }
+        };
         let mut response = Catalog::response(
             SearchResults {
                 total: r.total,

@@ -159,6 +159,18 @@ impl SolrIndex {
         search::search(self, query, offset, limit, sort)
     }
 
+    /// Searches, one result per work (see
+    /// [`unicat_index::CatalogIndex::search_works`]).
+    pub fn search_works(
+        &self,
+        query: &Query,
+        offset: usize,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<unicat_index::WorkResults, SolrError> {
+        search::search_works(self, query, offset, limit, sort)
+    }
+
     /// Every cluster carrying an exact value (an identifier, a cluster id).
     pub fn lookup(
         &self,

@@ -8,7 +8,10 @@ use crate::{SolrError, SolrIndex};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use unicat_index::ranking::{COMMON_FLOOR, COMMON_SHARE, HOLDERS_WEIGHT};
-use unicat_index::{ClusterDoc, FacetCounts, Minimum, Query, SearchResults, Sort, tokens};
+use unicat_index::{
+    ClusterDoc, FacetCounts, FormatHoldings, Minimum, Query, SearchResults, Sort, WorkHit,
+    WorkHoldings, WorkResults, tokens,
+};
 
 /// Facets as tantivy counts them: (name, field, how many values).
 const FACETS: &[(&str, usize)] = &[
@@ -139,19 +142,8 @@ fn facet_counts(v: &Value, name: &str) -> Vec<(String, u64)> {
         .unwrap_or_default()
 }
 
-pub(crate) fn search(
-    index: &SolrIndex,
-    query: &Query,
-    offset: usize,
-    limit: usize,
-    sort: Sort,
-) -> Result<SearchResults, SolrError> {
-    let mut words = Vec::new();
-    widened_words(query, &mut words);
-    let common = common_words(index, &words)?;
-    let q = to_solr(query, &|w| common.contains(w));
-    let body = serde_json::to_vec(&request(q, offset, limit, sort)).unwrap_or_default();
-    let v = index.call("POST", "query", &[], Body::Json(&body))?;
+/// The total and the page's clusters of an answer.
+fn results(v: &Value) -> Result<(u64, Vec<ClusterDoc>), SolrError> {
     let total = v
         .pointer("/response/numFound")
         .and_then(Value::as_u64)
@@ -173,6 +165,23 @@ pub(crate) fn search(
         })
         .transpose()?
         .unwrap_or_default();
+    Ok((total, hits))
+}
+
+pub(crate) fn search(
+    index: &SolrIndex,
+    query: &Query,
+    offset: usize,
+    limit: usize,
+    sort: Sort,
+) -> Result<SearchResults, SolrError> {
+    let mut words = Vec::new();
+    widened_words(query, &mut words);
+    let common = common_words(index, &words)?;
+    let q = to_solr(query, &|w| common.contains(w));
+    let body = serde_json::to_vec(&request(q, offset, limit, sort)).unwrap_or_default();
+    let v = index.call("POST", "query", &[], Body::Json(&body))?;
+    let (total, hits) = results(&v)?;
     Ok(SearchResults {
         total,
         hits,
@@ -183,4 +192,179 @@ pub(crate) fn search(
             year: facet_counts(&v, "year"),
         },
     })
+}
+
+/// Searches, one result per work (Solr's collapse on the work, whose
+/// clusters share a shard): each work's best cluster in the order of
+/// `sort`, what every page's work holds by format (one more request over
+/// the works' clusters), and facets counting clusters, as
+/// [`unicat_index::CatalogIndex::search_works`] answers.
+pub(crate) fn search_works(
+    index: &SolrIndex,
+    query: &Query,
+    offset: usize,
+    limit: usize,
+    sort: Sort,
+) -> Result<WorkResults, SolrError> {
+    let mut words = Vec::new();
+    widened_words(query, &mut words);
+    let common = common_words(index, &words)?;
+    let q = to_solr(query, &|w| common.contains(w));
+    let mut body = request(q.clone(), offset, limit, sort);
+    // The head of each work: best score, newest, oldest or first title.
+    let head = match sort {
+        Sort::Relevance => "",
+        Sort::YearNewest => " sort='year desc,id asc'",
+        Sort::YearOldest => " sort='year asc,id asc'",
+        Sort::Title => " sort='sort_title asc,id asc'",
+    };
+    body["filter"] = json!([format!(
+        "{{!collapse tag=works field=work nullPolicy=expand{head}}}"
+    )]);
+    // Facets count clusters, not works.
+    if let Some(facets) = body["facet"].as_object_mut() {
+        for f in facets.values_mut() {
+            f["domain"] = json!({"excludeTags": "works"});
+        }
+        facets.insert(
+            "clusters".into(),
+            json!({"type": "query", "q": "*:*", "domain": {"excludeTags": "works"}}),
+        );
+    }
+    body["fields"] = json!("doc");
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let v = index.call("POST", "query", &[], Body::Json(&bytes))?;
+    let (total, best) = results(&v)?;
+    let clusters = v
+        .pointer("/facets/clusters/count")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let works: Vec<String> = best.iter().filter_map(|d| d.work.clone()).collect();
+    let (tallies, matched) = if works.is_empty() {
+        Default::default()
+    } else {
+        work_tallies(index, &q, &works)?
+    };
+    let hits = best
+        .into_iter()
+        .map(|doc| {
+            let holdings = doc.work.as_ref().and_then(|w| tallies.get(w).cloned());
+            let matched = doc
+                .work
+                .as_ref()
+                .and_then(|w| matched.get(w).copied())
+                .unwrap_or(1);
+            let holdings = holdings.unwrap_or_else(|| lone(&doc));
+            WorkHit {
+                best: doc,
+                matched,
+                holdings,
+            }
+        })
+        .collect();
+    Ok(WorkResults {
+        total,
+        clusters,
+        hits,
+        facets: FacetCounts {
+            library: facet_counts(&v, "library"),
+            format: facet_counts(&v, "format"),
+            language: facet_counts(&v, "language"),
+            year: facet_counts(&v, "year"),
+        },
+    })
+}
+
+/// A cluster without a work: a work of one edition.
+fn lone(doc: &ClusterDoc) -> WorkHoldings {
+    let mut libs: Vec<&str> = doc.libraries().collect();
+    libs.sort_unstable();
+    libs.dedup();
+    WorkHoldings {
+        editions: 1,
+        libraries: libs.len() as u32,
+        formats: vec![FormatHoldings {
+            format: doc.format.clone(),
+            editions: 1,
+            libraries: libs.len() as u32,
+        }],
+    }
+}
+
+type Tallies = (
+    std::collections::HashMap<String, WorkHoldings>,
+    std::collections::HashMap<String, u32>,
+);
+
+/// Every cluster of these works by format, with distinct libraries; and
+/// how many of each work's clusters match the query.
+fn work_tallies(index: &SolrIndex, q: &Value, works: &[String]) -> Result<Tallies, SolrError> {
+    // Work ids are base32; anything else cannot be one.
+    let ids: Vec<&str> = works
+        .iter()
+        .map(String::as_str)
+        .filter(|w| w.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .collect();
+    let of_works = json!({"terms": {"f": "work", "query": ids.join(","), "method": "termsFilter"}});
+    let n = ids.len();
+    let body = json!({
+        "query": of_works,
+        "limit": 0,
+        "facet": {
+            "works": {"type": "terms", "field": "work", "limit": n, "facet": {
+                "libraries": "unique(library)",
+                "formats": {"type": "terms", "field": "format", "limit": -1, "facet": {"libraries": "unique(library)"}},
+            }},
+            "matched": {"type": "terms", "field": "work", "limit": n, "domain": {"filter": [q]}},
+        },
+    });
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let v = index.call("POST", "query", &[], Body::Json(&bytes))?;
+    let mut tallies = std::collections::HashMap::new();
+    for b in v
+        .pointer("/facets/works/buckets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(work) = b["val"].as_str() else {
+            continue;
+        };
+        let mut formats: Vec<FormatHoldings> = b
+            .pointer("/formats/buckets")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| {
+                Some(FormatHoldings {
+                    format: f["val"].as_str()?.to_string(),
+                    editions: f["count"].as_u64()? as u32,
+                    libraries: f["libraries"].as_u64().unwrap_or(0) as u32,
+                })
+            })
+            .collect();
+        // tantivy's order: most editions, most libraries, format code.
+        formats.sort_by(|a, b| {
+            b.editions
+                .cmp(&a.editions)
+                .then(b.libraries.cmp(&a.libraries))
+                .then(a.format.cmp(&b.format))
+        });
+        tallies.insert(
+            work.to_string(),
+            WorkHoldings {
+                editions: b["count"].as_u64().unwrap_or(0) as u32,
+                libraries: b["libraries"].as_u64().unwrap_or(0) as u32,
+                formats,
+            },
+        );
+    }
+    let matched = v
+        .pointer("/facets/matched/buckets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|b| Some((b["val"].as_str()?.to_string(), b["count"].as_u64()? as u32)))
+        .collect();
+    Ok((tallies, matched))
 }

@@ -59,6 +59,7 @@ impl Demo {
 fn solrcloud_answers_as_tantivy_does() {
     let Some(d) = Demo::start() else { return };
     searches_answer_the_same(&d);
+    searches_by_work_answer_the_same(&d);
     who_holds_answers_the_same_for_every_identifier(&d);
     hostile_queries_are_words_or_a_400_never_a_500_nor_a_stack_trace(&d);
     a_missing_collection_or_another_versions_schema_is_refused_clearly(&d);
@@ -176,6 +177,50 @@ fn searches_answer_the_same(d: &Demo) {
     // order only where nothing is tied. Reported, not failed.
     if !order_differs.is_empty() {
         eprintln!("order differs among equal scores for: {order_differs:?}");
+    }
+}
+
+/// A grouped answer's works, keyed by id: matched, editions, libraries,
+/// formats.
+fn works(v: &Value) -> BTreeMap<String, String> {
+    v["works"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|w| {
+            (
+                w["id"].to_string(),
+                format!(
+                    "{} {} {} {}",
+                    w["matched"], w["editions"], w["libraries"], w["formats"]
+                ),
+            )
+        })
+        .collect()
+}
+
+fn searches_by_work_answer_the_same(d: &Demo) {
+    for q in [
+        "q=hobbit",
+        "q=perl",
+        "q=tolkien",
+        "q=history",
+        "q=",
+        "q=music&sort=year",
+        "q=perl&sort=title",
+    ] {
+        let q = format!("{q}&group=work&per_page=100");
+        let (st, t) = search(&d.tantivy, &q);
+        let (ss, s) = search(&d.solr, &q);
+        assert_eq!((st, ss), (200, 200), "{q}: {t} / {s}");
+        assert_eq!(s["group"], "work", "{q}");
+        for key in ["total", "clusters"] {
+            assert_eq!(t[key], s[key], "{q}: {key}");
+        }
+        assert_eq!(facets(&t), facets(&s), "{q}: facets");
+        if t["total"].as_u64().unwrap() <= 100 {
+            assert_eq!(works(&t), works(&s), "{q}: works");
+        }
     }
 }
 
