@@ -143,6 +143,11 @@ n="$(num_found "$KU")"
 cores="$(curl -s "$KU/admin/cores?action=STATUS&wt=json" | json 'sorted((k, v["index"]["numDocs"]) for k, v in d["status"].items() if k.startswith("t_"))')"
 echo "  node $K's cores after recovery: $cores"
 
+for n in 1 2; do
+  echo "  node $n pid $(sed -n "${n}p" "$DIR/pids") RSS $(awk '/^VmRSS:/ {print int($2/1024) " MiB"}' "/proc/$(sed -n "${n}p" "$DIR/pids")/status") (after the workload)"
+done
+echo "  zookeeper RSS $(awk '/^VmRSS:/ {print int($2/1024) " MiB"}' "/proc/$(cat "$DIR/zk.pid")/status")"
+
 "$SC" stop "$DIR"
 gone=1
 for pid in $(cat "$DIR/pids") "$(cat "$DIR/zk.pid")"; do
