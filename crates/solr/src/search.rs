@@ -310,12 +310,14 @@ fn work_tallies(index: &SolrIndex, q: &Value, works: &[String]) -> Result<Tallie
     let body = json!({
         "query": of_works,
         "limit": 0,
+        // The user's query, named for the facet domain that counts matches.
+        "queries": {"matching": q},
         "facet": {
             "works": {"type": "terms", "field": "work", "limit": n, "facet": {
                 "libraries": "unique(library)",
                 "formats": {"type": "terms", "field": "format", "limit": -1, "facet": {"libraries": "unique(library)"}},
             }},
-            "matched": {"type": "terms", "field": "work", "limit": n, "domain": {"filter": [q]}},
+            "matched": {"type": "terms", "field": "work", "limit": n, "domain": {"filter": {"param": "matching"}}},
         },
     });
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
