@@ -38,9 +38,7 @@ impl Catalog {
         let mut out = Vec::with_capacity(changes.len());
         for change in changes {
             let doc = if docs && !change.deleted {
-                self.index()?
-                    .get(&ClusterId(change.id).to_string())
-                    .map_err(CatalogError::internal)?
+                self.get_doc(&ClusterId(change.id).to_string())?
             } else {
                 None
             };
@@ -63,9 +61,7 @@ impl Catalog {
             return Ok(None);
         };
         let doc = if docs && !change.deleted {
-            self.index()?
-                .get(&cid.to_string())
-                .map_err(CatalogError::internal)?
+            self.get_doc(&cid.to_string())?
         } else {
             None
         };

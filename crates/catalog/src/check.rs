@@ -293,11 +293,7 @@ impl Checker<'_> {
             let Some((field, value)) = normalise(kind, text) else {
                 continue;
             };
-            let found = self
-                .catalog
-                .index()?
-                .lookup(field, &value, MAX_PER_PAGE)
-                .map_err(CatalogError::internal)?;
+            let found = self.catalog.lookup_docs(field, &value, MAX_PER_PAGE)?;
             if answer.kind.is_none() || !found.is_empty() {
                 answer.kind = Some(kind_name(kind));
                 answer.identifier = Some(value);
@@ -354,12 +350,7 @@ impl Checker<'_> {
                 if seen.contains(id.as_str()) {
                     continue;
                 }
-                if let Some(doc) = self
-                    .catalog
-                    .index()?
-                    .get(&id)
-                    .map_err(CatalogError::internal)?
-                {
+                if let Some(doc) = self.catalog.get_doc(&id)? {
                     work_libraries.extend(doc.libraries().map(str::to_string));
                 }
             }
@@ -388,7 +379,7 @@ impl<E> From<CatalogError> for CheckStop<E> {
 impl Catalog {
     /// The cluster → work map of the current index generation (cached).
     fn works_map(&self) -> Result<Arc<HashMap<u64, u64>>, CatalogError> {
-        let generation = self.index()?.generation();
+        let generation = self.generation()?;
         if let Ok(cache) = self.works_cache.lock()
             && let Some((g, map)) = cache.as_ref()
             && *g == generation

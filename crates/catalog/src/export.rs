@@ -298,6 +298,18 @@ impl<W: Write> Exporter<W> {
 }
 
 impl Catalog {
+    /// Whether this catalogue can export in `format`: the MARC formats
+    /// read the members' records from the store, which a node serving a
+    /// SolrCloud collection does not have.
+    pub fn export_available(&self, format: ExportFormat) -> Result<(), CatalogError> {
+        if format.is_marc() && self.store().is_err() {
+            return Err(CatalogError::not_available(
+                "an export in MARC (the members' records are in the harvesting machine's record store)",
+            ));
+        }
+        Ok(())
+    }
+
     /// A store snapshot for an export in `format` (the MARC formats read
     /// the members' records), or None.
     pub fn export_snapshot(&self, format: ExportFormat) -> Result<Option<Snapshot>, CatalogError> {
@@ -335,11 +347,7 @@ impl Catalog {
     }
 
     fn count(&self, q: &Query) -> Result<u64, CatalogError> {
-        Ok(self
-            .index()?
-            .search(q, 0, 0, crate::Sort::Relevance)
-            .map_err(CatalogError::internal)?
-            .total)
+        Ok(self.search_index(q, 0, 0, crate::Sort::Relevance)?.total)
     }
 
     /// Calls `f` with the first `limit` (at most 10,000) clusters of a
@@ -373,9 +381,33 @@ impl Catalog {
             )
             .into());
         }
+        let index = match self.engine() {
+            crate::Engine::Tantivy(index) => index,
+            crate::Engine::Solr(solr) => {
+                // Pages of the search, in its order.
+                const PAGE: usize = 500;
+                let mut total = 0;
+                let mut offset = 0;
+                while offset < limit.max(1) {
+                    let want = PAGE.min(limit - offset.min(limit));
+                    let r = solr
+                        .search(q, offset, want, sort)
+                        .map_err(CatalogError::solr)?;
+                    total = r.total;
+                    let got = r.hits.len();
+                    for doc in r.hits {
+                        f(doc)?;
+                    }
+                    offset += got;
+                    if got < want || want == 0 {
+                        break;
+                    }
+                }
+                return Ok(total);
+            }
+        };
         let mut failed = None;
-        let total = self
-            .index()?
+        let total = index
             .for_each_hit(q, limit, sort, |doc| {
                 if failed.is_none()
                     && let Err(e) = f(doc)

@@ -422,6 +422,49 @@ impl Catalog {
         }
     }
 
+    /// The index's version: changes with every commit readers see (caches
+    /// of whole-index figures key on it).
+    pub fn generation(&self) -> Result<u64, CatalogError> {
+        match &self.engine {
+            Engine::Tantivy(i) => Ok(i.generation()),
+            Engine::Solr(s) => s.generation().map_err(CatalogError::solr),
+        }
+    }
+
+    /// Every cluster carrying an exact value (at most `limit`).
+    pub fn lookup_docs(
+        &self,
+        field: SearchField,
+        value: &str,
+        limit: usize,
+    ) -> Result<Vec<ClusterDoc>, CatalogError> {
+        match &self.engine {
+            Engine::Tantivy(i) => i
+                .lookup(field, value, limit)
+                .map_err(CatalogError::internal),
+            Engine::Solr(s) => s.lookup(field, value, limit).map_err(CatalogError::solr),
+        }
+    }
+
+    /// One cluster's document by its id as written.
+    pub fn get_doc(&self, id: &str) -> Result<Option<ClusterDoc>, CatalogError> {
+        match &self.engine {
+            Engine::Tantivy(i) => i.get(id).map_err(CatalogError::internal),
+            Engine::Solr(s) => s.get(id).map_err(CatalogError::solr),
+        }
+    }
+
+    /// Calls `f(libraries, format, lc_class, work)` for every cluster.
+    pub(crate) fn for_each_work_profile(
+        &self,
+        f: impl FnMut(&[&str], &str, Option<&str>, Option<u64>),
+    ) -> Result<(), CatalogError> {
+        match &self.engine {
+            Engine::Tantivy(i) => i.for_each_work_profile(f).map_err(CatalogError::internal),
+            Engine::Solr(s) => s.for_each_work_profile(f).map_err(CatalogError::solr),
+        }
+    }
+
     /// Searches the engine.
     pub fn search_index(
         &self,
@@ -763,14 +806,7 @@ impl Catalog {
                     .to_string(),
             ),
         };
-        let clusters = match &self.engine {
-            Engine::Tantivy(i) => i
-                .lookup(field, &normalised, MAX_PER_PAGE)
-                .map_err(CatalogError::internal)?,
-            Engine::Solr(s) => s
-                .lookup(field, &normalised, MAX_PER_PAGE)
-                .map_err(CatalogError::solr)?,
-        };
+        let clusters = self.lookup_docs(field, &normalised, MAX_PER_PAGE)?;
         Ok(HoldingsResponse { clusters })
     }
 
@@ -778,11 +814,7 @@ impl Catalog {
     pub fn cluster_doc(&self, id: &str) -> Result<ClusterDoc, CatalogError> {
         let not_found = || CatalogError::new(ErrorCode::NotFound, format!("no cluster '{id}'"));
         let cid = ClusterId::parse(id.trim()).ok_or_else(not_found)?;
-        match &self.engine {
-            Engine::Tantivy(i) => i.get(&cid.to_string()).map_err(CatalogError::internal)?,
-            Engine::Solr(s) => s.get(&cid.to_string()).map_err(CatalogError::solr)?,
-        }
-        .ok_or_else(not_found)
+        self.get_doc(&cid.to_string())?.ok_or_else(not_found)
     }
 
     /// One cluster with its members' MARC and the evidence of its merge.

@@ -189,7 +189,7 @@ impl Catalog {
     /// The report counting clusters or works.
     pub fn overlap_at(&self, level: Group) -> Result<Arc<OverlapReport>, CatalogError> {
         let slot = usize::from(level == Group::Work);
-        let generation = self.index()?.generation();
+        let generation = self.generation()?;
         if let Ok(cache) = self.overlap_cache.lock()
             && let Some((g, report)) = cache[slot].as_ref()
             && *g == generation
@@ -230,40 +230,43 @@ impl Catalog {
         // once all its editions are seen.
         let mut works: std::collections::HashMap<u64, WorkProfile> =
             std::collections::HashMap::new();
-        self.index()?
-            .for_each_work_profile(|libs, format, class, work| {
-                holders.clear();
-                holders.extend(libs.iter().filter_map(|l| position.get(l).copied()));
-                holders.sort_unstable();
-                holders.dedup();
-                if holders.is_empty() {
-                    return;
+        self.for_each_work_profile(|libs, format, class, work| {
+            holders.clear();
+            holders.extend(libs.iter().filter_map(|l| position.get(l).copied()));
+            holders.sort_unstable();
+            holders.dedup();
+            if holders.is_empty() {
+                return;
+            }
+            if let (Group::Work, Some(work)) = (level, work) {
+                let w = works.entry(work).or_default();
+                w.holders.extend(&holders);
+                match w.formats.iter_mut().find(|(f, _)| f == format) {
+                    Some((_, h)) => h.extend(&holders),
+                    None => w.formats.push((format.to_string(), holders.clone())),
                 }
-                if let (Group::Work, Some(work)) = (level, work) {
-                    let w = works.entry(work).or_default();
-                    w.holders.extend(&holders);
-                    match w.formats.iter_mut().find(|(f, _)| f == format) {
-                        Some((_, h)) => h.extend(&holders),
-                        None => w.formats.push((format.to_string(), holders.clone())),
-                    }
-                    if w.class.is_none() {
-                        w.class = class.map(str::to_string);
-                    }
-                    return;
+                // The first class letter of its editions, whatever
+                // order they come in.
+                if let Some(c) = class
+                    && w.class.as_deref().is_none_or(|have| c < have)
+                {
+                    w.class = Some(c.to_string());
                 }
-                all.add(&holders);
-                by_format
-                    .entry(format.to_string())
+                return;
+            }
+            all.add(&holders);
+            by_format
+                .entry(format.to_string())
+                .or_insert_with(|| Acc::new(n))
+                .add(&holders);
+            if let Some(c) = class {
+                by_class
+                    .entry(c.to_string())
                     .or_insert_with(|| Acc::new(n))
                     .add(&holders);
-                if let Some(c) = class {
-                    by_class
-                        .entry(c.to_string())
-                        .or_insert_with(|| Acc::new(n))
-                        .add(&holders);
-                }
-            })
-            .map_err(CatalogError::internal)?;
+            }
+        })
+        .map_err(CatalogError::internal)?;
         for (_, mut w) in works {
             let set = |h: &mut Vec<usize>| {
                 h.sort_unstable();

@@ -177,9 +177,7 @@ impl Catalog {
                     Query::Exact(SearchField::Format, "ejournal".into()),
                 ]);
                 found = self
-                    .index()?
-                    .search(&Query::And(vec![q, serials]), 0, 20, Sort::Relevance)
-                    .map_err(CatalogError::internal)?
+                    .search_index(&Query::And(vec![q, serials]), 0, 20, Sort::Relevance)?
                     .hits;
             }
         }

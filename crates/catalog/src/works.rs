@@ -98,16 +98,16 @@ fn link_line(l: &WorkLinkEntry) -> WorkLinkLine {
     }
 }
 
+/// The most clusters of one work shown (a work is a handful of editions;
+/// this bounds a runaway one).
+const MAX_WORK_CLUSTERS: usize = 1000;
+
 impl Catalog {
     /// The documents of a work's clusters (those still in the index).
     fn work_docs(&self, clusters: &[u64]) -> Result<Vec<ClusterDoc>, CatalogError> {
         let mut docs = Vec::with_capacity(clusters.len());
         for &c in clusters {
-            if let Some(doc) = self
-                .index()?
-                .get(&cluster_id(c))
-                .map_err(CatalogError::internal)?
-            {
+            if let Some(doc) = self.get_doc(&cluster_id(c))? {
                 docs.push(doc);
             }
         }
@@ -119,6 +119,12 @@ impl Catalog {
         let Some(id) = work.and_then(WorkId::parse) else {
             return Ok(0);
         };
+        if let crate::Engine::Solr(solr) = self.engine() {
+            return Ok(solr
+                .clusters_of_work(&id.to_string(), MAX_WORK_CLUSTERS)
+                .map_err(CatalogError::solr)?
+                .len());
+        }
         Ok(self
             .store()?
             .work(id.0)
@@ -130,12 +136,23 @@ impl Catalog {
     pub fn work(&self, id: &str) -> Result<WorkDetail, CatalogError> {
         let not_found = || CatalogError::new(ErrorCode::NotFound, format!("no work '{id}'"));
         let wid = WorkId::parse(id.trim()).ok_or_else(not_found)?;
-        let entry = self
-            .store()?
-            .work(wid.0)
-            .map_err(CatalogError::internal)?
-            .ok_or_else(not_found)?;
-        let mut docs = self.work_docs(&entry.clusters)?;
+        // A node serving SolrCloud keeps no store: the work's clusters come
+        // from the collection, without the links that grouped them.
+        let (mut docs, entry) = match self.engine() {
+            crate::Engine::Solr(solr) => (
+                solr.clusters_of_work(&wid.to_string(), MAX_WORK_CLUSTERS)
+                    .map_err(CatalogError::solr)?,
+                unicat_store::WorkEntry::default(),
+            ),
+            crate::Engine::Tantivy(_) => {
+                let entry = self
+                    .store()?
+                    .work(wid.0)
+                    .map_err(CatalogError::internal)?
+                    .ok_or_else(not_found)?;
+                (self.work_docs(&entry.clusters)?, entry)
+            }
+        };
         if docs.is_empty() {
             return Err(not_found());
         }

@@ -145,6 +145,7 @@ async fn search_export(
         // `format=ris` named the export, not a material format.
         p.0.remove("format");
     }
+    state.catalog.export_available(format)?;
     let limit = p.number("limit", MAX_DEPTH, 1, MAX_DEPTH)?;
     let req = search_request(&p)?;
     let sort = req.sort;

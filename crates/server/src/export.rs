@@ -157,6 +157,9 @@ pub(crate) fn docs(
     name: &str,
     docs: Vec<ClusterDoc>,
 ) -> Response {
+    if let Err(e) = state.catalog.export_available(format) {
+        return ApiError::from(e).into_response();
+    }
     let name: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))

@@ -508,6 +508,15 @@ fn record_xml(
 // ---- verbs ----
 
 async fn answer(state: AppState, headers: &HeaderMap, raw: Vec<u8>) -> Response {
+    if matches!(state.catalog.engine(), unicat_catalog::Engine::Solr(_)) {
+        // The datestamps and deletions OAI-PMH lists are the record
+        // store's change log, on the harvesting machine.
+        return ApiError::from(unicat_catalog::CatalogError::new(
+            unicat_catalog::ErrorCode::NotAvailable,
+            "OAI-PMH is served by the harvesting machine, whose record store keeps the change log: run `unicat serve` there with the tantivy backend (see docs/SCALING.md)",
+        ))
+        .into_response();
+    }
     let base = base_url(headers);
     let request = match parse_request(&raw) {
         Ok(r) => r,

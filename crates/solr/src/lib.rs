@@ -171,6 +171,25 @@ impl SolrIndex {
         search::search_works(self, query, offset, limit, sort)
     }
 
+    /// Calls `f(libraries, format, lc_class, work)` for every cluster (the
+    /// collection-overlap report's one pass).
+    pub fn for_each_work_profile(
+        &self,
+        f: impl FnMut(&[&str], &str, Option<&str>, Option<u64>),
+    ) -> Result<(), SolrError> {
+        search::for_each_work_profile(self, f)
+    }
+
+    /// The collection's version: changes with every commit readers see.
+    pub fn generation(&self) -> Result<u64, SolrError> {
+        search::generation(self)
+    }
+
+    /// The clusters of a work (at most `limit`), by id.
+    pub fn clusters_of_work(&self, work: &str, limit: usize) -> Result<Vec<ClusterDoc>, SolrError> {
+        search::clusters_of_work(self, work, limit)
+    }
+
     /// Every cluster carrying an exact value (an identifier, a cluster id).
     pub fn lookup(
         &self,

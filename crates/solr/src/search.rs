@@ -370,3 +370,99 @@ fn work_tallies(index: &SolrIndex, q: &Value, works: &[String]) -> Result<Tallie
         .collect();
     Ok((tallies, matched))
 }
+
+/// Documents per request when walking the whole collection.
+const WALK_ROWS: usize = 5000;
+
+/// Calls `f(libraries, format, lc_class, work)` for every cluster, from
+/// docValues only (no stored documents), in pages by a cursor.
+pub(crate) fn for_each_work_profile(
+    index: &SolrIndex,
+    mut f: impl FnMut(&[&str], &str, Option<&str>, Option<u64>),
+) -> Result<(), SolrError> {
+    let mut cursor = "*".to_string();
+    loop {
+        let body = json!({
+            "query": {"lucene": {"query": "*:*"}},
+            "limit": WALK_ROWS,
+            "sort": "id asc",
+            "fields": "library,format,lc_class,work",
+            "params": {"cursorMark": cursor},
+        });
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let v = index.call("POST", "query", &[], Body::Json(&bytes))?;
+        let mut libs: Vec<&str> = Vec::with_capacity(16);
+        for d in v
+            .pointer("/response/docs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            libs.clear();
+            libs.extend(
+                d["library"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str),
+            );
+            let work = d["work"]
+                .as_str()
+                .and_then(unicat_match::works::WorkId::parse)
+                .map(|w| w.0);
+            f(
+                &libs,
+                d["format"].as_str().unwrap_or(""),
+                d["lc_class"].as_str(),
+                work,
+            );
+        }
+        let next = v
+            .get("nextCursorMark")
+            .and_then(Value::as_str)
+            .ok_or_else(|| SolrError::Answer("no nextCursorMark".into()))?;
+        if next == cursor {
+            return Ok(());
+        }
+        cursor = next.to_string();
+    }
+}
+
+/// The collection's version as readers see it: changes with every commit
+/// that adds, replaces or deletes a document (caches key on it).
+pub(crate) fn generation(index: &SolrIndex) -> Result<u64, SolrError> {
+    let body = json!({
+        "query": {"lucene": {"query": "*:*"}},
+        "limit": 1,
+        "sort": "_version_ desc",
+        "fields": "_version_",
+    });
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let v = index.call("POST", "query", &[], Body::Json(&bytes))?;
+    let total = v
+        .pointer("/response/numFound")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let version = v
+        .pointer("/response/docs/0/_version_")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    Ok(total.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ version)
+}
+
+/// Every cluster of a work (at most `limit`).
+pub(crate) fn clusters_of_work(
+    index: &SolrIndex,
+    work: &str,
+    limit: usize,
+) -> Result<Vec<ClusterDoc>, SolrError> {
+    let body = json!({
+        "query": crate::query::term("work", work),
+        "limit": limit,
+        "sort": "id asc",
+        "fields": "doc",
+    });
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let v = index.call("POST", "query", &[], Body::Json(&bytes))?;
+    Ok(results(&v)?.1)
+}

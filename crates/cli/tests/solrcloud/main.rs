@@ -61,6 +61,7 @@ fn solrcloud_answers_as_tantivy_does() {
     searches_answer_the_same(&d);
     searches_by_work_answer_the_same(&d);
     who_holds_answers_the_same_for_every_identifier(&d);
+    works_overlap_exports_and_pages_answer_the_same(&d);
     hostile_queries_are_words_or_a_400_never_a_500_nor_a_stack_trace(&d);
     a_missing_collection_or_another_versions_schema_is_refused_clearly(&d);
     an_unreachable_cluster_is_named_with_its_urls();
@@ -221,6 +222,91 @@ fn searches_by_work_answer_the_same(d: &Demo) {
         if t["total"].as_u64().unwrap() <= 100 {
             assert_eq!(works(&t), works(&s), "{q}: works");
         }
+    }
+}
+
+/// Text of a GET (for CSV, HTML, XML).
+fn text_of(serve: &Serve, path: &str) -> (u16, String) {
+    let (status, v) = get(&serve.url, path);
+    (
+        status,
+        match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        },
+    )
+}
+
+fn works_overlap_exports_and_pages_answer_the_same(d: &Demo) {
+    // The collection-overlap report, by edition and by work, JSON and CSV.
+    for path in [
+        "/api/overlap",
+        "/api/overlap?level=work",
+        "/api/overlap.csv",
+        "/api/overlap.csv?level=work",
+    ] {
+        assert_eq!(text_of(&d.tantivy, path), text_of(&d.solr, path), "{path}");
+    }
+    // Works: each work of a grouped search, its editions and the lenders of
+    // any edition. (The links that grouped a work are the store's: a
+    // node serving Solr lists the editions without them.)
+    let (_, grouped) = search(&d.tantivy, "q=tolkien&group=work&per_page=100");
+    let mut seen = 0;
+    for w in grouped["works"].as_array().unwrap() {
+        let Some(id) = w["id"].as_str() else { continue };
+        let path = format!("/api/works/{id}");
+        let (st, mut t) = get(&d.tantivy.url, &path);
+        let (ss, s) = get(&d.solr.url, &path);
+        assert_eq!((st, ss), (200, 200), "{path}: {s}");
+        t["evidence"] = Value::Array(Vec::new());
+        t["related"] = Value::Array(Vec::new());
+        assert_eq!(t, s, "{path}");
+        let path = format!("/api/lenders?work={id}&requester=rideau&formats=any");
+        assert_eq!(
+            get(&d.tantivy.url, &path),
+            get(&d.solr.url, &path),
+            "{path}"
+        );
+        let (status, body) = text_of(&d.solr, &format!("/works/{id}"));
+        assert_eq!(status, 200, "/works/{id}: {body}");
+        seen += 1;
+    }
+    assert!(seen >= 3, "{grouped}");
+    for r in grouped["results"].as_array().unwrap() {
+        let page = format!("/clusters/{}", r["id"].as_str().unwrap());
+        let (status, body) = text_of(&d.solr, &page);
+        assert_eq!(status, 200, "{page}: {body}");
+    }
+    // Exports built from the clusters themselves: the same lines (ties may
+    // come in another order).
+    for path in [
+        "/api/search?q=perl&format=csv",
+        "/api/search?q=hobbit&format=ris",
+        "/api/search?q=tolkien&format=bibtex",
+    ] {
+        let lines = |serve: &Serve| -> BTreeSet<String> {
+            let (status, body) = text_of(serve, path);
+            assert_eq!(status, 200, "{path}");
+            body.lines().map(str::to_string).collect()
+        };
+        assert_eq!(lines(&d.tantivy), lines(&d.solr), "{path}");
+    }
+    // What needs the record store says so, with 501, before any byte.
+    for path in ["/api/search?q=perl&format=marcxml", "/oai?verb=Identify"] {
+        let (status, body) = text_of(&d.solr, path);
+        assert_eq!(status, 501, "{path}: {body}");
+        assert!(body.contains("not_available"), "{path}: {body}");
+    }
+    // The patron's pages.
+    for page in [
+        "/",
+        "/?q=hobbit",
+        "/?q=perl&group=manifestation",
+        "/overlap",
+        "/check",
+    ] {
+        let (status, body) = text_of(&d.solr, page);
+        assert_eq!(status, 200, "{page}: {body}");
     }
 }
 
