@@ -637,11 +637,14 @@ fn nightly(from: &Path, out: &Path, records: usize, every: usize) -> anyhow::Res
 fn queries(config: &Path, n: usize) -> anyhow::Result<()> {
     let network = Arc::new(unicat_config::Network::load(config)?);
     let catalog = Catalog::open(network.clone())?;
-    // Sample clusters for realistic queries.
+    // Sample clusters for realistic queries, from the harvesting machine's
+    // local index (beside the store, whichever engine the catalog uses:
+    // with SolrCloud, the same clusters are in the collection).
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut sample = Vec::new();
     let mut seen = 0usize;
-    catalog.index()?.for_each(|d| {
+    let local = unicat_index::CatalogIndex::open(&network.index_dir)?;
+    local.for_each(|d| {
         seen += 1;
         if sample.len() < 2000 {
             sample.push(d);

@@ -91,6 +91,21 @@ pub fn config(cmd: ConfigCommand) -> anyhow::Result<ExitCode> {
         network.libraries.len(),
         network.index_dir.display()
     );
+    let mut index_bad = false;
+    // The index: a SolrCloud collection answers, with this version's schema.
+    if let unicat_config::IndexBackend::Solr(s) = &network.index {
+        match unicat_solr::SolrIndex::new(s).check() {
+            Ok(()) => println!(
+                "ok      index: Solr collection {:?} ({})",
+                s.collection,
+                unicat_solr::SCHEMA_NAME
+            ),
+            Err(e) => {
+                index_bad = true;
+                println!("FAILED  index: {e}");
+            }
+        }
+    }
     let runtime = tokio::runtime::Runtime::new()?;
     let probes = runtime.block_on(unicat_harvest::probe(network))?;
     let mut bad = 0;
@@ -108,6 +123,9 @@ pub fn config(cmd: ConfigCommand) -> anyhow::Result<ExitCode> {
             "unicat: {bad} of {} sources cannot be harvested",
             probes.len()
         );
+        return Ok(ExitCode::FAILURE);
+    }
+    if index_bad {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -123,17 +123,35 @@ pub fn demo_configs(
     shards: u32,
     replicas: u32,
 ) -> (PathBuf, PathBuf) {
-    let demo = root().join("fixtures/demo");
-    let text = std::fs::read_to_string(demo.join("network.toml")).unwrap();
-    let text = text
-        .replace(
-            "index_dir = \"../../indexes/demo\"",
-            &format!("index_dir = {:?}", dir.join("index").display().to_string()),
-        )
-        .replace(
-            "path = \"libraries/",
-            &format!("path = \"{}/libraries/", demo.display()),
-        );
+    network_configs("fixtures/demo", dir, cloud, collection, shards, replicas)
+}
+
+/// A network's configuration (`network` relative to the repository) with
+/// its index in `dir`, with and without the collection.
+pub fn network_configs(
+    network: &str,
+    dir: &Path,
+    cloud: &SolrCloud,
+    collection: &str,
+    shards: u32,
+    replicas: u32,
+) -> (PathBuf, PathBuf) {
+    let from = root().join(network);
+    let text = std::fs::read_to_string(from.join("network.toml")).unwrap();
+    let index = dir.join(format!("{collection}-index"));
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("index_dir = ") {
+                format!("index_dir = {:?}", index.display().to_string())
+            } else if let Some(rest) = l.strip_prefix("path = \"") {
+                format!("path = \"{}/{rest}", from.display())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let solr = dir.join(format!("{collection}-solr.toml"));
     let at = text.find("[[library]]").unwrap();
     std::fs::write(

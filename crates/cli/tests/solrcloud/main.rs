@@ -65,6 +65,7 @@ fn solrcloud_answers_as_tantivy_does() {
     hostile_queries_are_words_or_a_400_never_a_500_nor_a_stack_trace(&d);
     a_missing_collection_or_another_versions_schema_is_refused_clearly(&d);
     an_unreachable_cluster_is_named_with_its_urls();
+    a_network_made_elsewhere_answers_the_same(&d);
     losing_a_node_changes_no_answer(&d);
 }
 
@@ -297,6 +298,26 @@ fn works_overlap_exports_and_pages_answer_the_same(d: &Demo) {
         assert_eq!(status, 501, "{path}: {body}");
         assert!(body.contains("not_available"), "{path}: {body}");
     }
+    // SRU: the same counts for CQL queries (Dublin Core records, made
+    // from the clusters on both).
+    for cql in [
+        "hobbit",
+        "dc.title%3Dhobbit",
+        "dc.creator%3Dtolkien%20and%20dc.title%3Dhobbit",
+        "bath.isbn%3D9780596000271",
+        "perl%20not%20cgi",
+    ] {
+        let path = format!(
+            "/sru?version=1.2&operation=searchRetrieve&recordSchema=dc&maximumRecords=0&query={cql}"
+        );
+        let count = |serve: &Serve| {
+            let (status, body) = text_of(serve, &path);
+            assert_eq!(status, 200, "{path}: {body}");
+            let at = body.find("<zs:numberOfRecords>").expect("numberOfRecords") + 20;
+            body[at..body[at..].find('<').unwrap() + at].to_string()
+        };
+        assert_eq!(count(&d.tantivy), count(&d.solr), "{path}");
+    }
     // The patron's pages.
     for page in [
         "/",
@@ -308,6 +329,16 @@ fn works_overlap_exports_and_pages_answer_the_same(d: &Demo) {
         let (status, body) = text_of(&d.solr, page);
         assert_eq!(status, 200, "{page}: {body}");
     }
+}
+
+/// A who-holds answer with its clusters by id (clusters carrying one
+/// identifier all score the same: their order is a tie).
+fn holders(serve: &Serve, path: &str) -> (u16, Value) {
+    let (status, mut v) = get(&serve.url, path);
+    if let Some(cs) = v["clusters"].as_array_mut() {
+        cs.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    }
+    (status, v)
 }
 
 /// Every identifier of every cluster, through the paged API.
@@ -343,9 +374,11 @@ fn who_holds_answers_the_same_for_every_identifier(d: &Demo) {
     assert_eq!(all, identifiers(&d.solr));
     for (kind, value) in &all {
         let path = format!("/api/holdings?{kind}={}", harness::encode(value));
-        let (st, t) = get(&d.tantivy.url, &path);
-        let (ss, s) = get(&d.solr.url, &path);
-        assert_eq!((st, &t), (ss, &s), "{path}");
+        assert_eq!(
+            holders(&d.tantivy, &path),
+            holders(&d.solr, &path),
+            "{path}"
+        );
     }
     // Lenders for a cluster many libraries hold, from each library.
     let (_, h) = get(&d.tantivy.url, "/api/search?q=hobbit&per_page=1");
@@ -404,6 +437,24 @@ fn a_missing_collection_or_another_versions_schema_is_refused_clearly(d: &Demo) 
     assert!(!out.status.success());
     let text = harness::text(&out);
     assert!(text.contains("unicat solr init"), "{text}");
+    let out = unicat(&["config", "check", "--config", missing.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let text = harness::text(&out);
+    assert!(
+        text.contains("FAILED  index:") && text.contains("unicat solr init"),
+        "{text}"
+    );
+    let out = unicat(&[
+        "config",
+        "check",
+        "--config",
+        d.solr_config.to_str().unwrap(),
+    ]);
+    assert!(
+        harness::text(&out).contains("ok      index: Solr collection \"demo\""),
+        "{}",
+        harness::text(&out)
+    );
     // A collection made from Solr's _default configset: another schema.
     let (status, v) = get(
         &d.cloud.urls[0],
@@ -498,4 +549,72 @@ fn losing_a_node_changes_no_answer(d: &Demo) {
     let out = unicat(&["reindex", "--config", d.solr_config.to_str().unwrap()]);
     assert!(out.status.success(), "{}", harness::text(&out));
     assert_eq!(answers(&d.solr), before, "answers after node 2 returned");
+}
+
+/// ../shared/data/labelled-network-b (copied into fixtures/data), made
+/// outside the project: every who-holds, and known-item searches made from
+/// every cluster (its title, title and author, its first three words).
+fn a_network_made_elsewhere_answers_the_same(d: &Demo) {
+    let dir = tempfile::tempdir().unwrap();
+    let (solr_config, tantivy_config) = harness::network_configs(
+        "fixtures/data/labelled-network-b",
+        dir.path(),
+        &d.cloud,
+        "networkb",
+        2,
+        1,
+    );
+    for args in [["solr", "init"], ["harvest", "--full"]] {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--config", solr_config.to_str().unwrap()]);
+        let out = unicat(&a);
+        assert!(out.status.success(), "{a:?}: {}", harness::text(&out));
+    }
+    let tantivy = Serve::start(&tantivy_config);
+    let solr = Serve::start(&solr_config);
+    let all = identifiers(&tantivy);
+    assert_eq!(all, identifiers(&solr));
+    for (kind, value) in &all {
+        let path = format!("/api/holdings?{kind}={}", harness::encode(value));
+        assert_eq!(holders(&tantivy, &path), holders(&solr, &path), "{path}");
+    }
+    // Known-item searches from every cluster.
+    let mut titles = Vec::new();
+    for page in 1.. {
+        let (_, v) = search(&tantivy, &format!("q=&per_page=100&page={page}&sort=title"));
+        let results = v["results"].as_array().unwrap().clone();
+        if results.is_empty() {
+            break;
+        }
+        for r in results {
+            let title = r["title"].as_str().unwrap_or("").to_string();
+            let surname = r["authors"][0]
+                .as_str()
+                .and_then(|a| a.split(',').next())
+                .unwrap_or("")
+                .to_string();
+            titles.push((title, surname));
+        }
+    }
+    let (mut same_first, mut asked) = (0, 0);
+    for (title, surname) in &titles {
+        let three: Vec<&str> = title.split_whitespace().take(3).collect();
+        for q in [title.clone(), format!("{title} {surname}"), three.join(" ")] {
+            let params = format!("q={}", harness::encode(&q));
+            let (_, t) = search(&tantivy, &params);
+            let (_, s) = search(&solr, &params);
+            assert_eq!(t["total"], s["total"], "{q}");
+            assert_eq!(facets(&t), facets(&s), "{q}");
+            asked += 1;
+            same_first += usize::from(ids(&t).first() == ids(&s).first());
+        }
+    }
+    // The first result may differ only where scores tie.
+    eprintln!(
+        "labelled-network-b: {asked} known-item searches, the same first result for {same_first}"
+    );
+    assert!(
+        asked > 1000 && same_first * 100 >= asked * 90,
+        "{same_first} of {asked}"
+    );
 }
