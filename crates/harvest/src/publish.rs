@@ -206,8 +206,7 @@ pub fn publish(
     // either and the store's "index pending" mark stays, so the next
     // harvest rebuilds both from the store.
     if let Some(w) = solr_writer {
-        let sent = w.sent();
-        w.commit().map_err(solr_error)?;
+        let sent = w.commit().map_err(solr_error)?;
         tracing::info!(documents = sent, collection = %solr.as_ref().map_or("", |s| s.collection()), "Solr collection committed");
     }
     writer

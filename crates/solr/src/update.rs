@@ -128,8 +128,8 @@ impl<'a> SolrUpdate<'a> {
     }
 
     /// Sends what is left and commits: the collection's readers see every
-    /// change at once.
-    pub fn commit(mut self) -> Result<(), SolrError> {
+    /// change at once. Returns the documents sent in all.
+    pub fn commit(mut self) -> Result<u64, SolrError> {
         self.flush_deletes()?;
         self.flush_docs()?;
         self.index.call(
@@ -138,7 +138,7 @@ impl<'a> SolrUpdate<'a> {
             &[("commit", "true"), ("waitSearcher", "true")],
             Body::Json(b"{}"),
         )?;
-        Ok(())
+        Ok(self.sent)
     }
 
     fn flush_deletes(&mut self) -> Result<(), SolrError> {
