@@ -188,20 +188,47 @@ pub fn recluster(
     let t = std::time::Instant::now();
     let (refs, ms) = load_manifestations(store)?;
     tracing::debug!(elapsed = ?t.elapsed(), records = ms.len(), "matching views loaded");
-    // Records come sorted (libraries in order, each table in key order), so
-    // a record's position is found by binary search.
-    debug_assert!(refs.windows(2).all(|w| w[0] < w[1]));
-    let pos = |r: &MemberRef| refs.binary_search(r).ok().map(|i| i as u32);
+    let t = std::time::Instant::now();
     let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
     store.for_each_cluster(|id, e| {
         old.push((id, e));
         Ok(())
     })?;
-    let old_id_of: HashMap<&MemberRef, u64> = old
-        .iter()
-        .flat_map(|(id, e)| e.members.iter().map(move |m| (m, *id)))
-        .collect();
     let full = full || old.is_empty();
+    // A record's position, by its reference: hashed, since a binary search
+    // over the sorted references (two strings compared some twenty times
+    // for each of a network's members) cost seconds.
+    let position: HashMap<&MemberRef, u32> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r, i as u32))
+        .collect();
+    let pos = |r: &MemberRef| position.get(r).copied();
+    // Each old cluster's members that are still stored, by position, in
+    // their stored order.
+    let mut old_members: Vec<Vec<u32>> = old
+        .par_iter()
+        .map(|(_, e)| e.members.iter().filter_map(pos).collect())
+        .collect();
+    // The old cluster of each record (an index into `old`), by position;
+    // of members no longer stored, by reference.
+    let mut cluster_at: Vec<u32> = vec![u32::MAX; refs.len()];
+    let mut gone_of: HashMap<&MemberRef, u32> = HashMap::new();
+    for (i, ((_, e), at)) in old.iter().zip(&old_members).enumerate() {
+        for &p in at {
+            cluster_at[p as usize] = i as u32;
+        }
+        if at.len() < e.members.len() {
+            gone_of.extend(
+                e.members
+                    .iter()
+                    .filter(|m| pos(m).is_none())
+                    .map(|m| (m, i as u32)),
+            );
+        }
+    }
+    let old_id_at = |p: u32| Some(cluster_at[p as usize]).filter(|&i| i != u32::MAX);
+    tracing::debug!(elapsed = ?t.elapsed(), clusters = old.len(), "stored clusters read");
 
     // Which old clusters are reopened, which records are placed again.
     let mut affected: HashSet<u64> = HashSet::new();
@@ -213,36 +240,36 @@ pub fn recluster(
         for (library, c) in changes {
             for id in c.touched() {
                 let r = MemberRef::new(library, id);
-                if let Some(&cid) = old_id_of.get(&r) {
-                    affected.insert(cid);
+                let p = pos(&r);
+                if let Some(i) = p.and_then(old_id_at).or_else(|| gone_of.get(&r).copied()) {
+                    affected.insert(old[i as usize].0);
                 }
-                if let Some(p) = pos(&r) {
+                if let Some(p) = p {
                     pending.insert(p);
                 }
             }
         }
-        for (id, e) in &old {
+        for ((id, _), at) in old.iter().zip(&old_members) {
             if affected.contains(id) {
-                pending.extend(e.members.iter().filter_map(pos));
+                pending.extend(at.iter().copied());
             }
         }
     }
     let t = std::time::Instant::now();
     let index = KeyIndex::build(&ms);
     tracing::debug!(elapsed = ?t.elapsed(), "key index built");
+    let t = std::time::Instant::now();
     let mut clustering = Clustering::new(&ms, &index);
     let mut fixed_entries: HashMap<u64, &ClusterEntry> = HashMap::new();
-    for (id, e) in &old {
-        if affected.contains(id) {
+    for ((id, e), members) in old.iter().zip(&mut old_members) {
+        if affected.contains(id) || members.is_empty() {
             continue;
         }
-        let members: Vec<u32> = e.members.iter().filter_map(pos).collect();
-        if members.is_empty() {
-            continue;
-        }
-        clustering.add_fixed(*id, members);
+        clustering.add_fixed(*id, std::mem::take(members));
         fixed_entries.insert(*id, e);
     }
+    drop(old_members);
+    tracing::debug!(elapsed = ?t.elapsed(), fixed = fixed_entries.len(), "fixed clusters set up");
     let mut order: Vec<u32> = pending.iter().copied().collect();
     order.sort_unstable();
     let t = std::time::Instant::now();
@@ -285,11 +312,12 @@ pub fn recluster(
                 // Reuse the old id it shares most members with.
                 let mut overlap: HashMap<u64, usize> = HashMap::new();
                 for &m in &cluster.members {
-                    if let Some(&old) = old_id_of.get(&refs[m as usize])
-                        && affected.contains(&old)
-                        && !used.contains(&old)
+                    if let Some(i) = old_id_at(m)
+                        && let prev = old[i as usize].0
+                        && affected.contains(&prev)
+                        && !used.contains(&prev)
                     {
-                        *overlap.entry(old).or_default() += 1;
+                        *overlap.entry(prev).or_default() += 1;
                     }
                 }
                 let reuse = overlap
