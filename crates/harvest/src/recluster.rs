@@ -104,34 +104,35 @@ fn group_works(
 
 /// Every record's matching view, in a fixed order (library, record id).
 /// Views are stored with each record at harvest time, so this reads a few
-/// hundred bytes per record. Libraries are read side by side on rayon, and
-/// each decodes its views a batch at a time on rayon too.
+/// hundred bytes per record. Libraries are read one after the other into
+/// one vector sized beforehand (a network's views are hundreds of
+/// megabytes: growing a vector per library and joining them cost more, in
+/// copies and fresh pages, than reading them); each batch of views is
+/// decoded on rayon.
 pub(crate) fn load_manifestations(
     store: &Store,
 ) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
     let libraries = store.libraries()?;
-    let per_library = libraries
-        .par_iter()
-        .map(|library| load_library(store, library))
-        .collect::<Result<Vec<_>, _>>()?;
-    let total = per_library.iter().map(|(r, _)| r.len()).sum();
+    let mut total = 0;
+    for library in &libraries {
+        total += store.count(library)? as usize;
+    }
     let mut refs = Vec::with_capacity(total);
     let mut ms = Vec::with_capacity(total);
-    for (r, m) in per_library {
-        refs.extend(r);
-        ms.extend(m);
+    for library in &libraries {
+        load_library(store, library, &mut refs, &mut ms)?;
     }
     Ok((refs, ms))
 }
 
-/// One library's views, in record id order.
+/// One library's views, in record id order, appended to `refs` and `ms`.
 fn load_library(
     store: &Store,
     library: &str,
-) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
+    refs: &mut Vec<MemberRef>,
+    ms: &mut Vec<Manifestation>,
+) -> Result<(), HarvestError> {
     const BATCH: usize = 8192;
-    let mut refs = Vec::new();
-    let mut ms = Vec::new();
     let mut ids: Vec<String> = Vec::with_capacity(BATCH);
     let mut values: Vec<u8> = Vec::new();
     let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
@@ -141,25 +142,23 @@ fn load_library(
                  refs: &mut Vec<MemberRef>,
                  ms: &mut Vec<Manifestation>|
      -> Result<(), HarvestError> {
-        let decoded: Vec<Result<Manifestation, String>> = (0..ends.len())
+        let decoded: Result<Vec<Manifestation>, (usize, String)> = (0..ends.len())
             .into_par_iter()
             .map(|i| {
                 let start = if i == 0 { 0 } else { ends[i - 1] };
-                StoredRecord::decode_view(&values[start..ends[i]])
+                StoredRecord::decode_view(&values[start..ends[i]]).map_err(|e| (i, e))
             })
             .collect();
-        for (id, m) in ids.drain(..).zip(decoded) {
-            let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
-                library: library.to_string(),
-                record_id: id.clone(),
-                reason,
-            })?;
-            refs.push(MemberRef {
-                library: library.to_string(),
-                record_id: id,
-            });
-            ms.push(m);
-        }
+        let decoded = decoded.map_err(|(i, reason)| unicat_store::StoreError::Corrupt {
+            library: library.to_string(),
+            record_id: ids[i].clone(),
+            reason,
+        })?;
+        ms.extend(decoded);
+        refs.extend(ids.drain(..).map(|id| MemberRef {
+            library: library.to_string(),
+            record_id: id,
+        }));
         values.clear();
         ends.clear();
         Ok(())
@@ -169,13 +168,12 @@ fn load_library(
         values.extend_from_slice(StoredRecord::view_prefix(bytes));
         ends.push(values.len());
         if ids.len() >= BATCH {
-            flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)
+            flush(&mut ids, &mut values, &mut ends, refs, ms)
                 .map_err(|e| unicat_store::StoreError::Db(e.to_string()))?;
         }
         Ok(())
     })?;
-    flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)?;
-    Ok((refs, ms))
+    flush(&mut ids, &mut values, &mut ends, refs, ms)
 }
 
 /// Re-clusters after the given changes (or everything, with `full`), and
