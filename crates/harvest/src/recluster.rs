@@ -35,6 +35,11 @@ pub struct ClusterUpdate {
     pub full: bool,
     /// Every work, with its id (kept by overlap with the stored works).
     pub works: Vec<(u64, WorkEntry)>,
+    /// Works stored before and no longer there (after an incremental
+    /// re-clustering; a full one replaces every work).
+    pub works_removed: Vec<u64>,
+    /// Works new or not as stored (after an incremental re-clustering).
+    pub works_changed: HashSet<u64>,
     /// The work of every cluster.
     pub work_of: HashMap<u64, u64>,
     /// Clusters unchanged but now in another work: their documents are
@@ -384,8 +389,26 @@ pub fn recluster(
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
     let t = std::time::Instant::now();
-    let previous = store.work_of_clusters()?;
+    let stored_works = store.works()?;
+    let previous: HashMap<u64, u64> = stored_works
+        .iter()
+        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
+        .collect();
     let works = group_works(&previous, &ms, &built, &ids);
+    // Only the works that are not as stored are written.
+    let works_changed: HashSet<u64> = works
+        .iter()
+        .filter(|(id, e)| stored_works.get(id) != Some(e))
+        .map(|(id, _)| *id)
+        .collect();
+    let works_removed: Vec<u64> = {
+        let now: HashSet<u64> = works.iter().map(|(id, _)| *id).collect();
+        stored_works
+            .keys()
+            .copied()
+            .filter(|id| !now.contains(id))
+            .collect()
+    };
     let work_of: HashMap<u64, u64> = works
         .iter()
         .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
@@ -400,9 +423,18 @@ pub fn recluster(
             .cloned()
             .collect()
     };
-    tracing::debug!(elapsed = ?t.elapsed(), works = works.len(), rework = rework.len(), "works grouped");
+    tracing::debug!(
+        elapsed = ?t.elapsed(),
+        works = works.len(),
+        changed = works_changed.len(),
+        removed = works_removed.len(),
+        rework = rework.len(),
+        "works grouped"
+    );
     Ok(ClusterUpdate {
         works,
+        works_removed,
+        works_changed,
         work_of,
         rework,
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
@@ -423,7 +455,17 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
     } else {
         store.apply_clusters(&update.removed, &update.entries)?;
     }
-    store.replace_works(&update.works)?;
+    if update.full {
+        store.replace_works(&update.works)?;
+    } else {
+        let changed: Vec<(u64, &WorkEntry)> = update
+            .works
+            .iter()
+            .filter(|(id, _)| update.works_changed.contains(id))
+            .map(|(id, w)| (*id, w))
+            .collect();
+        store.apply_works(&update.works_removed, &changed)?;
+    }
     tracing::debug!(elapsed = ?t.elapsed(), "clusters written");
     Ok(())
 }

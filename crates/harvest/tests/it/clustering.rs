@@ -283,6 +283,19 @@ fn an_incremental_reharvest_clusters_and_groups_works_as_a_harvest_from_scratch(
     let (store, published) = harvest_all(&config);
     assert!(!published.expect("published").clusters.full);
     let (clusters, works) = (assignments(&store), work_assignments(&store));
+    // Only changed works were written: none is left over, every cluster is
+    // in exactly one.
+    let mut in_works = std::collections::HashSet::new();
+    store
+        .for_each_work(|_, w| {
+            for c in w.clusters {
+                assert!(in_works.insert(c), "cluster {c} in two works");
+            }
+            Ok(())
+        })
+        .unwrap();
+    let cluster_ids: std::collections::HashSet<u64> = clusters.values().copied().collect();
+    assert_eq!(in_works, cluster_ids);
     drop(store);
 
     let scratch = tempfile::tempdir().unwrap();
