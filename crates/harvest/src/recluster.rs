@@ -188,15 +188,31 @@ pub fn recluster(
     changes: &[(String, Changes)],
     full: bool,
 ) -> Result<ClusterUpdate, HarvestError> {
+    // The stored clusters and works are read on a thread of their own while
+    // the views are (each is a whole table read and decoded).
+    let (loaded, stored) = std::thread::scope(|s| {
+        let stored = s.spawn(|| {
+            let t = std::time::Instant::now();
+            let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
+            store.for_each_cluster(|id, e| {
+                old.push((id, e));
+                Ok(())
+            })?;
+            let works = store.works()?;
+            tracing::debug!(elapsed = ?t.elapsed(), clusters = old.len(), works = works.len(), "stored clusters and works read");
+            Ok::<_, HarvestError>((old, works))
+        });
+        let t = std::time::Instant::now();
+        let loaded = load_manifestations(store);
+        tracing::debug!(elapsed = ?t.elapsed(), "matching views loaded");
+        let stored = stored
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (loaded, stored)
+    });
+    let (refs, ms) = loaded?;
+    let (old, stored_works) = stored?;
     let t = std::time::Instant::now();
-    let (refs, ms) = load_manifestations(store)?;
-    tracing::debug!(elapsed = ?t.elapsed(), records = ms.len(), "matching views loaded");
-    let t = std::time::Instant::now();
-    let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
-    store.for_each_cluster(|id, e| {
-        old.push((id, e));
-        Ok(())
-    })?;
     let full = full || old.is_empty();
     // A record's position, by its reference: hashed, since a binary search
     // over the sorted references (two strings compared some twenty times
@@ -231,7 +247,7 @@ pub fn recluster(
         }
     }
     let old_id_at = |p: u32| Some(cluster_at[p as usize]).filter(|&i| i != u32::MAX);
-    tracing::debug!(elapsed = ?t.elapsed(), clusters = old.len(), "stored clusters read");
+    tracing::debug!(elapsed = ?t.elapsed(), "members placed by position");
 
     // Which old clusters are reopened, which records are placed again.
     let mut affected: HashSet<u64> = HashSet::new();
@@ -389,7 +405,6 @@ pub fn recluster(
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
     let t = std::time::Instant::now();
-    let stored_works = store.works()?;
     let previous: HashMap<u64, u64> = stored_works
         .iter()
         .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
