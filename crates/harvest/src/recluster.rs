@@ -35,6 +35,11 @@ pub struct ClusterUpdate {
     pub full: bool,
     /// Every work, with its id (kept by overlap with the stored works).
     pub works: Vec<(u64, WorkEntry)>,
+    /// Works stored before and no longer there (after an incremental
+    /// re-clustering; a full one replaces every work).
+    pub works_removed: Vec<u64>,
+    /// Works new or not as stored (after an incremental re-clustering).
+    pub works_changed: HashSet<u64>,
     /// The work of every cluster.
     pub work_of: HashMap<u64, u64>,
     /// Clusters unchanged but now in another work: their documents are
@@ -104,34 +109,35 @@ fn group_works(
 
 /// Every record's matching view, in a fixed order (library, record id).
 /// Views are stored with each record at harvest time, so this reads a few
-/// hundred bytes per record. Libraries are read side by side on rayon, and
-/// each decodes its views a batch at a time on rayon too.
+/// hundred bytes per record. Libraries are read one after the other into
+/// one vector sized beforehand (a network's views are hundreds of
+/// megabytes: growing a vector per library and joining them cost more, in
+/// copies and fresh pages, than reading them); each batch of views is
+/// decoded on rayon.
 pub(crate) fn load_manifestations(
     store: &Store,
 ) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
     let libraries = store.libraries()?;
-    let per_library = libraries
-        .par_iter()
-        .map(|library| load_library(store, library))
-        .collect::<Result<Vec<_>, _>>()?;
-    let total = per_library.iter().map(|(r, _)| r.len()).sum();
+    let mut total = 0;
+    for library in &libraries {
+        total += store.count(library)? as usize;
+    }
     let mut refs = Vec::with_capacity(total);
     let mut ms = Vec::with_capacity(total);
-    for (r, m) in per_library {
-        refs.extend(r);
-        ms.extend(m);
+    for library in &libraries {
+        load_library(store, library, &mut refs, &mut ms)?;
     }
     Ok((refs, ms))
 }
 
-/// One library's views, in record id order.
+/// One library's views, in record id order, appended to `refs` and `ms`.
 fn load_library(
     store: &Store,
     library: &str,
-) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
+    refs: &mut Vec<MemberRef>,
+    ms: &mut Vec<Manifestation>,
+) -> Result<(), HarvestError> {
     const BATCH: usize = 8192;
-    let mut refs = Vec::new();
-    let mut ms = Vec::new();
     let mut ids: Vec<String> = Vec::with_capacity(BATCH);
     let mut values: Vec<u8> = Vec::new();
     let mut ends: Vec<usize> = Vec::with_capacity(BATCH);
@@ -141,25 +147,23 @@ fn load_library(
                  refs: &mut Vec<MemberRef>,
                  ms: &mut Vec<Manifestation>|
      -> Result<(), HarvestError> {
-        let decoded: Vec<Result<Manifestation, String>> = (0..ends.len())
+        let decoded: Result<Vec<Manifestation>, (usize, String)> = (0..ends.len())
             .into_par_iter()
             .map(|i| {
                 let start = if i == 0 { 0 } else { ends[i - 1] };
-                StoredRecord::decode_view(&values[start..ends[i]])
+                StoredRecord::decode_view(&values[start..ends[i]]).map_err(|e| (i, e))
             })
             .collect();
-        for (id, m) in ids.drain(..).zip(decoded) {
-            let m = m.map_err(|reason| unicat_store::StoreError::Corrupt {
-                library: library.to_string(),
-                record_id: id.clone(),
-                reason,
-            })?;
-            refs.push(MemberRef {
-                library: library.to_string(),
-                record_id: id,
-            });
-            ms.push(m);
-        }
+        let decoded = decoded.map_err(|(i, reason)| unicat_store::StoreError::Corrupt {
+            library: library.to_string(),
+            record_id: ids[i].clone(),
+            reason,
+        })?;
+        ms.extend(decoded);
+        refs.extend(ids.drain(..).map(|id| MemberRef {
+            library: library.to_string(),
+            record_id: id,
+        }));
         values.clear();
         ends.clear();
         Ok(())
@@ -169,13 +173,12 @@ fn load_library(
         values.extend_from_slice(StoredRecord::view_prefix(bytes));
         ends.push(values.len());
         if ids.len() >= BATCH {
-            flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)
+            flush(&mut ids, &mut values, &mut ends, refs, ms)
                 .map_err(|e| unicat_store::StoreError::Db(e.to_string()))?;
         }
         Ok(())
     })?;
-    flush(&mut ids, &mut values, &mut ends, &mut refs, &mut ms)?;
-    Ok((refs, ms))
+    flush(&mut ids, &mut values, &mut ends, refs, ms)
 }
 
 /// Re-clusters after the given changes (or everything, with `full`), and
@@ -185,23 +188,66 @@ pub fn recluster(
     changes: &[(String, Changes)],
     full: bool,
 ) -> Result<ClusterUpdate, HarvestError> {
+    // The stored clusters and works are read on a thread of their own while
+    // the views are (each is a whole table read and decoded).
+    let (loaded, stored) = std::thread::scope(|s| {
+        let stored = s.spawn(|| {
+            let t = std::time::Instant::now();
+            let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
+            store.for_each_cluster(|id, e| {
+                old.push((id, e));
+                Ok(())
+            })?;
+            let works = store.works()?;
+            tracing::debug!(elapsed = ?t.elapsed(), clusters = old.len(), works = works.len(), "stored clusters and works read");
+            Ok::<_, HarvestError>((old, works))
+        });
+        let t = std::time::Instant::now();
+        let loaded = load_manifestations(store);
+        tracing::debug!(elapsed = ?t.elapsed(), "matching views loaded");
+        let stored = stored
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (loaded, stored)
+    });
+    let (refs, ms) = loaded?;
+    let (old, stored_works) = stored?;
     let t = std::time::Instant::now();
-    let (refs, ms) = load_manifestations(store)?;
-    tracing::debug!(elapsed = ?t.elapsed(), records = ms.len(), "matching views loaded");
-    // Records come sorted (libraries in order, each table in key order), so
-    // a record's position is found by binary search.
-    debug_assert!(refs.windows(2).all(|w| w[0] < w[1]));
-    let pos = |r: &MemberRef| refs.binary_search(r).ok().map(|i| i as u32);
-    let mut old: Vec<(u64, ClusterEntry)> = Vec::new();
-    store.for_each_cluster(|id, e| {
-        old.push((id, e));
-        Ok(())
-    })?;
-    let old_id_of: HashMap<&MemberRef, u64> = old
-        .iter()
-        .flat_map(|(id, e)| e.members.iter().map(move |m| (m, *id)))
-        .collect();
     let full = full || old.is_empty();
+    // A record's position, by its reference: hashed, since a binary search
+    // over the sorted references (two strings compared some twenty times
+    // for each of a network's members) cost seconds.
+    let position: HashMap<&MemberRef, u32> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r, i as u32))
+        .collect();
+    let pos = |r: &MemberRef| position.get(r).copied();
+    // Each old cluster's members that are still stored, by position, in
+    // their stored order.
+    let mut old_members: Vec<Vec<u32>> = old
+        .par_iter()
+        .map(|(_, e)| e.members.iter().filter_map(pos).collect())
+        .collect();
+    // The old cluster of each record (an index into `old`), by position;
+    // of members no longer stored, by reference.
+    let mut cluster_at: Vec<u32> = vec![u32::MAX; refs.len()];
+    let mut gone_of: HashMap<&MemberRef, u32> = HashMap::new();
+    for (i, ((_, e), at)) in old.iter().zip(&old_members).enumerate() {
+        for &p in at {
+            cluster_at[p as usize] = i as u32;
+        }
+        if at.len() < e.members.len() {
+            gone_of.extend(
+                e.members
+                    .iter()
+                    .filter(|m| pos(m).is_none())
+                    .map(|m| (m, i as u32)),
+            );
+        }
+    }
+    let old_id_at = |p: u32| Some(cluster_at[p as usize]).filter(|&i| i != u32::MAX);
+    tracing::debug!(elapsed = ?t.elapsed(), "members placed by position");
 
     // Which old clusters are reopened, which records are placed again.
     let mut affected: HashSet<u64> = HashSet::new();
@@ -213,36 +259,36 @@ pub fn recluster(
         for (library, c) in changes {
             for id in c.touched() {
                 let r = MemberRef::new(library, id);
-                if let Some(&cid) = old_id_of.get(&r) {
-                    affected.insert(cid);
+                let p = pos(&r);
+                if let Some(i) = p.and_then(old_id_at).or_else(|| gone_of.get(&r).copied()) {
+                    affected.insert(old[i as usize].0);
                 }
-                if let Some(p) = pos(&r) {
+                if let Some(p) = p {
                     pending.insert(p);
                 }
             }
         }
-        for (id, e) in &old {
+        for ((id, _), at) in old.iter().zip(&old_members) {
             if affected.contains(id) {
-                pending.extend(e.members.iter().filter_map(pos));
+                pending.extend(at.iter().copied());
             }
         }
     }
     let t = std::time::Instant::now();
     let index = KeyIndex::build(&ms);
     tracing::debug!(elapsed = ?t.elapsed(), "key index built");
+    let t = std::time::Instant::now();
     let mut clustering = Clustering::new(&ms, &index);
     let mut fixed_entries: HashMap<u64, &ClusterEntry> = HashMap::new();
-    for (id, e) in &old {
-        if affected.contains(id) {
+    for ((id, e), members) in old.iter().zip(&mut old_members) {
+        if affected.contains(id) || members.is_empty() {
             continue;
         }
-        let members: Vec<u32> = e.members.iter().filter_map(pos).collect();
-        if members.is_empty() {
-            continue;
-        }
-        clustering.add_fixed(*id, members);
+        clustering.add_fixed(*id, std::mem::take(members));
         fixed_entries.insert(*id, e);
     }
+    drop(old_members);
+    tracing::debug!(elapsed = ?t.elapsed(), fixed = fixed_entries.len(), "fixed clusters set up");
     let mut order: Vec<u32> = pending.iter().copied().collect();
     order.sort_unstable();
     let t = std::time::Instant::now();
@@ -285,11 +331,12 @@ pub fn recluster(
                 // Reuse the old id it shares most members with.
                 let mut overlap: HashMap<u64, usize> = HashMap::new();
                 for &m in &cluster.members {
-                    if let Some(&old) = old_id_of.get(&refs[m as usize])
-                        && affected.contains(&old)
-                        && !used.contains(&old)
+                    if let Some(i) = old_id_at(m)
+                        && let prev = old[i as usize].0
+                        && affected.contains(&prev)
+                        && !used.contains(&prev)
                     {
-                        *overlap.entry(old).or_default() += 1;
+                        *overlap.entry(prev).or_default() += 1;
                     }
                 }
                 let reuse = overlap
@@ -358,8 +405,25 @@ pub fn recluster(
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
     let t = std::time::Instant::now();
-    let previous = store.work_of_clusters()?;
+    let previous: HashMap<u64, u64> = stored_works
+        .iter()
+        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
+        .collect();
     let works = group_works(&previous, &ms, &built, &ids);
+    // Only the works that are not as stored are written.
+    let works_changed: HashSet<u64> = works
+        .iter()
+        .filter(|(id, e)| stored_works.get(id) != Some(e))
+        .map(|(id, _)| *id)
+        .collect();
+    let works_removed: Vec<u64> = {
+        let now: HashSet<u64> = works.iter().map(|(id, _)| *id).collect();
+        stored_works
+            .keys()
+            .copied()
+            .filter(|id| !now.contains(id))
+            .collect()
+    };
     let work_of: HashMap<u64, u64> = works
         .iter()
         .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
@@ -374,9 +438,18 @@ pub fn recluster(
             .cloned()
             .collect()
     };
-    tracing::debug!(elapsed = ?t.elapsed(), works = works.len(), rework = rework.len(), "works grouped");
+    tracing::debug!(
+        elapsed = ?t.elapsed(),
+        works = works.len(),
+        changed = works_changed.len(),
+        removed = works_removed.len(),
+        rework = rework.len(),
+        "works grouped"
+    );
     Ok(ClusterUpdate {
         works,
+        works_removed,
+        works_changed,
         work_of,
         rework,
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
@@ -397,7 +470,17 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
     } else {
         store.apply_clusters(&update.removed, &update.entries)?;
     }
-    store.replace_works(&update.works)?;
+    if update.full {
+        store.replace_works(&update.works)?;
+    } else {
+        let changed: Vec<(u64, &WorkEntry)> = update
+            .works
+            .iter()
+            .filter(|(id, _)| update.works_changed.contains(id))
+            .map(|(id, w)| (*id, w))
+            .collect();
+        store.apply_works(&update.works_removed, &changed)?;
+    }
     tracing::debug!(elapsed = ?t.elapsed(), "clusters written");
     Ok(())
 }

@@ -157,8 +157,11 @@ impl<'a> Clustering<'a> {
             let g = slot(root, &mut work);
             work[g].order.push((at as u32, r));
         }
+        // A group with no record to place keeps its fixed clusters as they
+        // are (below): in a re-clustering after a small harvest, nearly all.
         let placed: Vec<Vec<(Origin, ClusterBuild)>> = work
             .par_iter()
+            .filter(|group| !group.order.is_empty())
             .map_init(
                 || (vec![u32::MAX; 0], Vec::new()),
                 |(label, scratch), group| self.place_group(group, label, scratch),

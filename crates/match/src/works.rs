@@ -252,7 +252,8 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 /// works. Deterministic: the same clusters in the same order give the same
 /// works.
 pub fn group_works(clusters: &[Vec<&Manifestation>]) -> Works {
-    let profiles: Vec<Profile> = clusters.iter().map(|m| profile(m)).collect();
+    use rayon::prelude::*;
+    let profiles: Vec<Profile> = clusters.par_iter().map(|m| profile(m)).collect();
     // Title → the clusters that give it, with how.
     let mut by_title: HashMap<&str, Vec<(u32, TitleSource)>> = HashMap::new();
     for (i, p) in profiles.iter().enumerate() {

@@ -1,7 +1,9 @@
 //! Works: which manifestation clusters are editions, formats, volumes or
-//! translations of one work, and why. Rewritten whole after every
-//! re-clustering (work grouping looks at every cluster); ids are kept by
-//! overlap, so the table changes only where works did.
+//! translations of one work, and why. Rewritten whole after a full
+//! re-clustering; after an incremental one (work grouping still looks at
+//! every cluster) only the works not as stored are written and those gone
+//! removed. Ids are kept by overlap, so the table changes only where works
+//! did.
 
 use crate::{Store, StoreError};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
@@ -103,6 +105,39 @@ impl Store {
         Ok(out)
     }
 
+    /// Every work, by id, from one snapshot.
+    pub fn works(&self) -> Result<std::collections::HashMap<u64, WorkEntry>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        self.for_each_work(|id, w| {
+            out.insert(id, w);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Removes and writes works in one transaction: after a re-clustering
+    /// that changed a few works, the others stay as they are.
+    pub fn apply_works(
+        &self,
+        removed: &[u64],
+        upserted: &[(u64, &WorkEntry)],
+    ) -> Result<(), StoreError> {
+        let txn = self.db().begin_write()?;
+        {
+            let mut t = txn.open_table(WORKS)?;
+            for id in removed {
+                t.remove(*id)?;
+            }
+            for (id, w) in upserted {
+                let bytes =
+                    postcard::to_stdvec(w).map_err(|e| StoreError::Encode(e.to_string()))?;
+                t.insert(*id, bytes.as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
     /// Replaces every work at once.
     pub fn replace_works(&self, works: &[(u64, WorkEntry)]) -> Result<(), StoreError> {
         let mut by_id: Vec<(u64, Vec<u8>)> = works
@@ -172,5 +207,29 @@ mod tests {
             .unwrap();
         assert!(store.work(1).unwrap().is_none());
         assert_eq!(store.work_of_clusters().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn applied_works_replace_and_remove_only_those_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let work = |clusters: Vec<u64>| WorkEntry {
+            clusters,
+            ..WorkEntry::default()
+        };
+        store
+            .replace_works(&[
+                (1, work(vec![10])),
+                (2, work(vec![11])),
+                (3, work(vec![12])),
+            ])
+            .unwrap();
+        let joined = work(vec![10, 12]);
+        store.apply_works(&[3], &[(1, &joined)]).unwrap();
+        let works = store.works().unwrap();
+        assert_eq!(works.len(), 2);
+        assert_eq!(works[&1], joined);
+        assert_eq!(works[&2], work(vec![11]));
+        assert_eq!(store.work_of_clusters().unwrap()[&12], 1);
     }
 }

@@ -232,6 +232,81 @@ fn a_reharvest_moves_only_the_changed_records_clusters() {
     assert_eq!(published.documents, 2);
 }
 
+/// Records grouped as `of` groups them (by cluster, or by work), each
+/// group sorted, the groups sorted: ids left out, since a re-harvest keeps
+/// the old ones and a harvest from scratch derives new ones.
+fn partition(of: &HashMap<(String, String), u64>) -> Vec<Vec<(String, String)>> {
+    let mut groups: HashMap<u64, Vec<(String, String)>> = HashMap::new();
+    for (r, g) in of {
+        groups.entry(*g).or_default().push(r.clone());
+    }
+    let mut out: Vec<_> = groups
+        .into_values()
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_incremental_reharvest_clusters_and_groups_works_as_a_harvest_from_scratch() {
+    // The labelled network, harvested, then two records of lib02 retitled:
+    // one to a title of its own (it leaves its cluster), one to another
+    // record's title (it may join that record's cluster and work).
+    let dir = tempfile::tempdir().unwrap();
+    let config = labelled_copy(dir.path());
+    drop(harvest_all(&config));
+    let path = dir.path().join("lib02/records.xml");
+    let mut xml = std::fs::read_to_string(&path).unwrap();
+    let title_of = |xml: &str, id: &str| -> (usize, usize) {
+        let start = xml
+            .find(&format!("<controlfield tag=\"001\">{id}</controlfield>"))
+            .unwrap();
+        let title_at = start + xml[start..].find("<datafield tag=\"245\"").unwrap();
+        let a_at = title_at
+            + xml[title_at..].find("<subfield code=\"a\">").unwrap()
+            + "<subfield code=\"a\">".len();
+        (a_at, a_at + xml[a_at..].find("</subfield>").unwrap())
+    };
+    let (a, b) = title_of(&xml, "lib02-000002");
+    xml.replace_range(a..b, "Advanced compiler construction");
+    let (a, b) = title_of(&xml, "lib02-000003");
+    let borrowed = {
+        let (x, y) = title_of(&xml, "lib02-000005");
+        xml[x..y].to_string()
+    };
+    xml.replace_range(a..b, &borrowed);
+    std::fs::write(&path, &xml).unwrap();
+    let (store, published) = harvest_all(&config);
+    assert!(!published.expect("published").clusters.full);
+    let (clusters, works) = (assignments(&store), work_assignments(&store));
+    // Only changed works were written: none is left over, every cluster is
+    // in exactly one.
+    let mut in_works = std::collections::HashSet::new();
+    store
+        .for_each_work(|_, w| {
+            for c in w.clusters {
+                assert!(in_works.insert(c), "cluster {c} in two works");
+            }
+            Ok(())
+        })
+        .unwrap();
+    let cluster_ids: std::collections::HashSet<u64> = clusters.values().copied().collect();
+    assert_eq!(in_works, cluster_ids);
+    drop(store);
+
+    let scratch = tempfile::tempdir().unwrap();
+    let config = labelled_copy(scratch.path());
+    std::fs::write(scratch.path().join("lib02/records.xml"), &xml).unwrap();
+    let (store, published) = harvest_all(&config);
+    assert!(published.expect("published").clusters.full);
+    assert_eq!(partition(&clusters), partition(&assignments(&store)));
+    assert_eq!(partition(&works), partition(&work_assignments(&store)));
+}
+
 #[test]
 fn a_harvest_that_died_before_the_index_commit_is_published_again() {
     let dir = tempfile::tempdir().unwrap();
