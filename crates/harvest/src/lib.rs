@@ -288,6 +288,8 @@ pub fn reindex(
         placed: 0,
         full: true,
         works: Vec::new(),
+        works_removed: Vec::new(),
+        works_changed: Default::default(),
         work_of: store.work_of_clusters()?,
         rework: Vec::new(),
     };

@@ -144,7 +144,7 @@ impl SolrIndex {
 
     /// Clusters in the collection (as readers see it).
     pub fn count(&self) -> Result<u64, SolrError> {
-        Ok(self.search(&Query::All, 0, 0, Sort::Relevance)?.total)
+        Ok(search::search(self, &Query::All, 0, 0, Sort::Relevance, false)?.total)
     }
 
     /// Searches: a page of clusters, the total, and facet counts, as
@@ -156,7 +156,7 @@ impl SolrIndex {
         limit: usize,
         sort: Sort,
     ) -> Result<SearchResults, SolrError> {
-        search::search(self, query, offset, limit, sort)
+        search::search(self, query, offset, limit, sort, true)
     }
 
     /// Searches, one result per work (see
@@ -197,14 +197,16 @@ impl SolrIndex {
         value: &str,
         limit: usize,
     ) -> Result<Vec<ClusterDoc>, SolrError> {
-        Ok(self
-            .search(
-                &Query::Exact(field, value.to_string()),
-                0,
-                limit,
-                Sort::Relevance,
-            )?
-            .hits)
+        // No facets: a lookup only wants the clusters.
+        Ok(search::search(
+            self,
+            &Query::Exact(field, value.to_string()),
+            0,
+            limit,
+            Sort::Relevance,
+            false,
+        )?
+        .hits)
     }
 
     /// One cluster by id.

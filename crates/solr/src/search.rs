@@ -174,12 +174,17 @@ pub(crate) fn search(
     offset: usize,
     limit: usize,
     sort: Sort,
+    with_facets: bool,
 ) -> Result<SearchResults, SolrError> {
     let mut words = Vec::new();
     widened_words(query, &mut words);
     let common = common_words(index, &words)?;
     let q = to_solr(query, &|w| common.contains(w));
-    let body = serde_json::to_vec(&request(q, offset, limit, sort)).unwrap_or_default();
+    let mut request = request(q, offset, limit, sort);
+    if !with_facets && let Some(r) = request.as_object_mut() {
+        r.remove("facet");
+    }
+    let body = serde_json::to_vec(&request).unwrap_or_default();
     let v = index.call("POST", "query", &[], Body::Json(&body))?;
     let (total, hits) = results(&v)?;
     Ok(SearchResults {
