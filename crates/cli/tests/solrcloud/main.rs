@@ -519,7 +519,53 @@ fn answers(serve: &Serve) -> Vec<String> {
     out
 }
 
+/// `text` without `n` of its MARCXML records (after the tenth).
+fn without_records(text: &str, n: usize) -> String {
+    let ends: Vec<usize> = text
+        .match_indices("</record>")
+        .map(|(i, m)| i + m.len())
+        .collect();
+    assert!(ends.len() > 10 + n, "too few records");
+    format!("{}{}", &text[..ends[10]], &text[ends[10 + n]..])
+}
+
 fn losing_a_node_changes_no_answer(d: &Demo) {
+    // A one-library network in a collection of its own (2 shards × 2
+    // replicas), whose export changes while a node is down.
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("rideau.xml");
+    let original = std::fs::read_to_string(
+        harness::root().join("fixtures/demo/libraries/rideau/koha_export_bibs.xml"),
+    )
+    .unwrap();
+    std::fs::write(&export, &original).unwrap();
+    let library = format!(
+        "[[library]]\nid = \"rideau\"\nname = \"Rideau\"\nholdings = \"koha\"\nid_field = \"999$c\"\n[library.source]\nkind = \"file\"\npath = {:?}\nformat = \"marcxml\"\n",
+        export.display().to_string()
+    );
+    let index = format!(
+        "index_dir = {:?}\n",
+        dir.path().join("index").display().to_string()
+    );
+    let nodes: Vec<String> = d.cloud.urls.iter().map(|u| format!("{u:?}")).collect();
+    let loss = dir.path().join("loss.toml");
+    std::fs::write(
+        &loss,
+        format!(
+            "{index}[index]\nbackend = \"solr\"\nsolr = [{}]\ncollection = \"loss\"\nshards = 2\nreplicas = 2\n\n{library}",
+            nodes.join(", ")
+        ),
+    )
+    .unwrap();
+    let local = dir.path().join("local.toml");
+    std::fs::write(&local, format!("{index}{library}")).unwrap();
+    for args in [["solr", "init"], ["harvest", "--full"]] {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--config", loss.to_str().unwrap()]);
+        let out = unicat(&a);
+        assert!(out.status.success(), "{a:?}: {}", harness::text(&out));
+    }
+
     // (Solr's own answers: ties are ordered by id, the same on any
     // replica; the comparison with tantivy is above.)
     let before = answers(&d.solr);
@@ -528,27 +574,38 @@ fn losing_a_node_changes_no_answer(d: &Demo) {
     // retries while a shard elects its new leader).
     d.cloud.kill_node(2);
     assert_eq!(answers(&d.solr), before, "answers with node 2 down");
-    // A harvest while the node is down: it completes (the surviving
-    // replicas take the writes) or fails with nothing lost.
-    let out = unicat(&["reindex", "--config", d.solr_config.to_str().unwrap()]);
-    let reindexed = out.status.success();
-    if !reindexed {
-        eprintln!(
-            "reindex with a node down failed cleanly: {}",
-            harness::text(&out)
-        );
+    // A harvest while the node is down, of an export that lost five
+    // records: it completes (the surviving replicas take the writes) or
+    // fails saying why, with nothing lost.
+    std::fs::write(&export, without_records(&original, 5)).unwrap();
+    let out = unicat(&["harvest", "--config", loss.to_str().unwrap()]);
+    if !out.status.success() {
+        let text = harness::text(&out);
+        assert!(text.contains("Solr"), "{text}");
+        eprintln!("a harvest with a node down failed cleanly: {text}");
     }
     assert_eq!(
         answers(&d.solr),
         before,
         "answers after a harvest with node 2 down"
     );
-    // The node returns; its replicas recover from the leaders, and a
-    // rebuild converges.
+    // The node returns; its replicas recover from the leaders, and the
+    // next harvest converges: the collection holds what the store holds.
     d.cloud.start_node(2);
-    let out = unicat(&["reindex", "--config", d.solr_config.to_str().unwrap()]);
+    let out = unicat(&["harvest", "--config", loss.to_str().unwrap()]);
     assert!(out.status.success(), "{}", harness::text(&out));
     assert_eq!(answers(&d.solr), before, "answers after node 2 returned");
+    let (solr, tantivy) = (Serve::start(&loss), Serve::start(&local));
+    let (_, t) = search(&tantivy, "q=");
+    let (_, s) = search(&solr, "q=");
+    assert_eq!(t["total"], s["total"]);
+    assert_eq!(facets(&t), facets(&s));
+    let all = identifiers(&tantivy);
+    assert_eq!(all, identifiers(&solr));
+    for (kind, value) in &all {
+        let path = format!("/api/holdings?{kind}={}", harness::encode(value));
+        assert_eq!(holders(&tantivy, &path), holders(&solr, &path), "{path}");
+    }
 }
 
 /// ../shared/data/labelled-network-b (copied into fixtures/data), made
