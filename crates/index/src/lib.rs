@@ -457,20 +457,7 @@ impl CatalogIndex {
             let best = self.decode(&d)?;
             let holdings = match tallied.remove(key) {
                 Some(formats) if works::is_work(*key) => works::summarise(formats),
-                _ => {
-                    let mut libs: Vec<&str> = best.libraries().collect();
-                    libs.sort_unstable();
-                    libs.dedup();
-                    WorkHoldings {
-                        editions: 1,
-                        libraries: libs.len() as u32,
-                        formats: vec![FormatHoldings {
-                            format: best.format.clone(),
-                            editions: 1,
-                            libraries: libs.len() as u32,
-                        }],
-                    }
-                }
+                _ => WorkHoldings::of_one(&best),
             };
             hits.push(WorkHit {
                 best,

@@ -354,15 +354,41 @@ pub(crate) fn summarise(fruit: Formats) -> WorkHoldings {
             }
         })
         .collect();
-    formats.sort_by(|a, b| {
-        b.editions
-            .cmp(&a.editions)
-            .then(b.libraries.cmp(&a.libraries))
-            .then(a.format.cmp(&b.format))
-    });
+    FormatHoldings::order(&mut formats);
     WorkHoldings {
         editions,
         libraries: all.len() as u32,
         formats,
+    }
+}
+
+impl FormatHoldings {
+    /// Puts a work's formats in the order shown: most editions, then most
+    /// libraries, then by format code.
+    pub fn order(formats: &mut [FormatHoldings]) {
+        formats.sort_by(|a, b| {
+            b.editions
+                .cmp(&a.editions)
+                .then(b.libraries.cmp(&a.libraries))
+                .then(a.format.cmp(&b.format))
+        });
+    }
+}
+
+impl WorkHoldings {
+    /// A cluster that is its own work: one edition, its libraries.
+    pub fn of_one(doc: &crate::ClusterDoc) -> WorkHoldings {
+        let mut libs: Vec<&str> = doc.libraries().collect();
+        libs.sort_unstable();
+        libs.dedup();
+        WorkHoldings {
+            editions: 1,
+            libraries: libs.len() as u32,
+            formats: vec![FormatHoldings {
+                format: doc.format.clone(),
+                editions: 1,
+                libraries: libs.len() as u32,
+            }],
+        }
     }
 }

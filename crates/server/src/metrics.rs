@@ -125,7 +125,8 @@ pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Nex
 
 /// Liveness: the process answers and the index is readable.
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
-    let clusters = state.catalog.cluster_count();
+    // On the blocking pool: with SolrCloud, counting is a request.
+    let clusters = state.blocking(|c| Ok(c.cluster_count())).await.unwrap_or(0);
     axum::Json(serde_json::json!({ "status": "ok", "clusters": clusters })).into_response()
 }
 

@@ -121,6 +121,16 @@ pub(crate) fn request(q: Value, offset: usize, limit: usize, sort: Sort) -> Valu
     })
 }
 
+/// The four facets of an answer.
+fn facets_of(v: &Value) -> FacetCounts {
+    FacetCounts {
+        library: facet_counts(v, "library"),
+        format: facet_counts(v, "format"),
+        language: facet_counts(v, "language"),
+        year: facet_counts(v, "year"),
+    }
+}
+
 fn facet_counts(v: &Value, name: &str) -> Vec<(String, u64)> {
     v.pointer(&format!("/facets/{name}/buckets"))
         .and_then(Value::as_array)
@@ -190,12 +200,7 @@ pub(crate) fn search(
     Ok(SearchResults {
         total,
         hits,
-        facets: FacetCounts {
-            library: facet_counts(&v, "library"),
-            format: facet_counts(&v, "format"),
-            language: facet_counts(&v, "language"),
-            year: facet_counts(&v, "year"),
-        },
+        facets: facets_of(&v),
     })
 }
 
@@ -259,7 +264,7 @@ pub(crate) fn search_works(
                 .as_ref()
                 .and_then(|w| matched.get(w).copied())
                 .unwrap_or(1);
-            let holdings = holdings.unwrap_or_else(|| lone(&doc));
+            let holdings = holdings.unwrap_or_else(|| WorkHoldings::of_one(&doc));
             WorkHit {
                 best: doc,
                 matched,
@@ -271,29 +276,8 @@ pub(crate) fn search_works(
         total,
         clusters,
         hits,
-        facets: FacetCounts {
-            library: facet_counts(&v, "library"),
-            format: facet_counts(&v, "format"),
-            language: facet_counts(&v, "language"),
-            year: facet_counts(&v, "year"),
-        },
+        facets: facets_of(&v),
     })
-}
-
-/// A cluster without a work: a work of one edition.
-fn lone(doc: &ClusterDoc) -> WorkHoldings {
-    let mut libs: Vec<&str> = doc.libraries().collect();
-    libs.sort_unstable();
-    libs.dedup();
-    WorkHoldings {
-        editions: 1,
-        libraries: libs.len() as u32,
-        formats: vec![FormatHoldings {
-            format: doc.format.clone(),
-            editions: 1,
-            libraries: libs.len() as u32,
-        }],
-    }
 }
 
 type Tallies = (
@@ -350,13 +334,7 @@ fn work_tallies(index: &SolrIndex, q: &Value, works: &[String]) -> Result<Tallie
                 })
             })
             .collect();
-        // tantivy's order: most editions, most libraries, format code.
-        formats.sort_by(|a, b| {
-            b.editions
-                .cmp(&a.editions)
-                .then(b.libraries.cmp(&a.libraries))
-                .then(a.format.cmp(&b.format))
-        });
+        FormatHoldings::order(&mut formats);
         tallies.insert(
             work.to_string(),
             WorkHoldings {
