@@ -45,6 +45,30 @@ pub const MAX_DEPTH: usize = 10_000;
 /// common one.
 const RARE: u64 = 2;
 
+/// A search finding at most this many results gets a suggestion, and is
+/// widened to most of its words when none of them is the item its words
+/// name.
+const FEW: u64 = 3;
+
+/// Whether some result is what the query's words name: every plain word of
+/// the query is in its title, statement of responsibility or names (a
+/// known-item search), not somewhere in its notes or subjects.
+fn any_known_item(q: &Query, results: &[unicat_index::ClusterDoc]) -> bool {
+    let mut words = Vec::new();
+    plain_words(q, &mut words);
+    let wanted: Vec<String> = words.iter().flat_map(|w| unicat_index::tokens(w)).collect();
+    if wanted.len() < 2 {
+        return true;
+    }
+    results.iter().any(|doc| {
+        let mut named: Vec<String> = unicat_index::tokens(&doc.title);
+        for part in doc.subtitle.iter().chain(&doc.authors).chain(&doc.series) {
+            named.extend(unicat_index::tokens(part));
+        }
+        wanted.iter().all(|w| named.contains(w))
+    })
+}
+
 /// The query widened: every plain-words [`Text`] of the query's required
 /// part matching close spellings (`fuzzy`) and `minimum` of its words;
 /// `None` when there is none to widen.
@@ -264,8 +288,14 @@ pub struct SearchResponse {
     /// those with most of them (the lenient reading only).
     pub relaxed: bool,
     /// A query with mistyped words corrected from the index's own words,
-    /// when the words as typed find nothing (the lenient reading only).
+    /// when the words as typed find nothing or few results (the lenient
+    /// reading only).
     pub suggestion: Option<String>,
+    /// When the words together found only a few results and none of them
+    /// the item the words name, the results with most of the words follow
+    /// them (`relaxed` is true): how many have all of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_words: Option<u64>,
 }
 
 /// The identifiers "who holds this?" takes.
@@ -579,6 +609,24 @@ impl Catalog {
         let query = self.with_filters(text.clone(), req)?;
         let mut response = self.run_grouped(&query, offset, req)?;
         if response.total > 0 {
+            if response.total <= FEW && offset == 0 && !any_known_item(&text, &response.results) {
+                // A word or two found nothing the words name (`learning
+                // perl` finding *Intermediate Perl* by a note): the results
+                // with most of the words follow those with all of them.
+                if let Some(wider) = widen(&text, false, Minimum::Most) {
+                    let widened = self.run_grouped(&self.with_filters(wider, req)?, offset, req)?;
+                    if widened.total > response.total {
+                        response = SearchResponse {
+                            relaxed: true,
+                            all_words: Some(response.total),
+                            ..widened
+                        };
+                    }
+                }
+            }
+            if response.total <= FEW {
+                response.suggestion = self.suggest(req, &text, 1)?;
+            }
             return Ok(response);
         }
         // Close spellings of title and author words, then most of the
@@ -596,15 +644,22 @@ impl Catalog {
                 break;
             }
         }
-        response.suggestion = self.suggest(req, &text)?;
+        response.suggestion = self.suggest(req, &text, 2)?;
         Ok(response)
     }
 
     /// A better-spelt query: each word the index does not know (or knows
     /// from a record or two, when a close spelling is far more common)
     /// replaced by its likeliest correction, if the corrected query finds
-    /// something.
-    fn suggest(&self, req: &SearchRequest, text: &Query) -> Result<Option<String>, CatalogError> {
+    /// something. A word is corrected by at most `max_distance` edits (one
+    /// when the words found something: a slip that left a few results is
+    /// one slip, and the closer search costs each of those searches less).
+    fn suggest(
+        &self,
+        req: &SearchRequest,
+        text: &Query,
+        max_distance: u8,
+    ) -> Result<Option<String>, CatalogError> {
         let Engine::Tantivy(index) = &self.engine else {
             return Ok(None); // the term dictionary is tantivy's
         };
@@ -620,7 +675,10 @@ impl Catalog {
                 if known > RARE {
                     continue;
                 }
-                let Some(c) = index.closest_word(&token).map_err(CatalogError::internal)? else {
+                let Some(c) = index
+                    .closest_word(&token, max_distance)
+                    .map_err(CatalogError::internal)?
+                else {
                     continue;
                 };
                 if known > 0 && c.documents < known * 10 {
@@ -758,6 +816,7 @@ impl Catalog {
             },
             relaxed: false,
             suggestion: None,
+            all_words: None,
         }
     }
 

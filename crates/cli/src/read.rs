@@ -130,11 +130,16 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         writeln!(out, "{} clusters for {:?}", r.total, args.query)?;
     }
-    if r.relaxed {
-        writeln!(
+    match (r.relaxed, r.all_words) {
+        (true, Some(n)) => writeln!(
+            out,
+            "Only {n} for all the words; results with most of them follow"
+        )?,
+        (true, None) => writeln!(
             out,
             "No results for all words; showing results for most of them"
-        )?;
+        )?,
+        _ => {}
     }
     if let Some(s) = &r.suggestion {
         writeln!(out, "Did you mean {s:?}?")?;

@@ -63,28 +63,35 @@ impl CatalogIndex {
     /// The likeliest correction of an (analysed) word among the index's
     /// title and author words with its first letter: within one edit for
     /// words of 4–7 letters, two for 8 and more; the closest, then the most
-    /// frequent. `None` when no other word is that close.
-    pub fn closest_word(&self, word: &str) -> Result<Option<Correction>, IndexError> {
+    /// frequent; at most `max_distance` edits away. `None` when no other
+    /// word is that close.
+    pub fn closest_word(
+        &self,
+        word: &str,
+        max_distance: u8,
+    ) -> Result<Option<Correction>, IndexError> {
         let distance = match fuzzy_distance(word) {
             0 if word.chars().count() == 4 && !word.bytes().any(|b| b.is_ascii_digit()) => 1,
             d => d,
-        };
+        }
+        .min(max_distance);
         if distance == 0 {
             return Ok(None);
         }
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let mut found: HashMap<Vec<u8>, u64> = HashMap::new();
+        // The automaton reads the word's text only: one serves both fields.
+        let automaton = FuzzyTermQuery::new(Term::from_field_text(f.title, word), distance, true)
+            .automaton()?;
+        // Words with the same first letter only (as the search's close
+        // spellings): the dictionary is walked under that letter.
+        let first = first_letter(word);
+        let mut after = first.to_vec();
+        if let Some(last) = after.last_mut() {
+            *last += 1;
+        }
         for field in [f.title, f.author] {
-            let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
-                .automaton()?;
-            // Words with the same first letter only (as the search's close
-            // spellings): the dictionary is walked under that letter.
-            let first = first_letter(word);
-            let mut after = first.to_vec();
-            if let Some(last) = after.last_mut() {
-                *last += 1;
-            }
             for segment in searcher.segment_readers() {
                 let inverted = segment.inverted_index(field)?;
                 let mut stream = inverted

@@ -565,17 +565,17 @@ fn corrections_come_from_the_index() {
     ]);
     assert_eq!(index.word_frequency("programming").unwrap(), 2);
     assert_eq!(index.word_frequency("progrmming").unwrap(), 0);
-    let c = index.closest_word("progrmming").unwrap().unwrap();
+    let c = index.closest_word("progrmming", 2).unwrap().unwrap();
     assert_eq!(
         (c.word.as_str(), c.distance, c.documents),
         ("programming", 1, 2)
     );
     assert_eq!(
-        index.closest_word("pyhton").unwrap().unwrap().word,
+        index.closest_word("pyhton", 2).unwrap().unwrap().word,
         "python"
     );
-    assert!(index.closest_word("zzzzzz").unwrap().is_none());
-    assert!(index.closest_word("pel").unwrap().is_none());
+    assert!(index.closest_word("zzzzzz", 2).unwrap().is_none());
+    assert!(index.closest_word("pel", 2).unwrap().is_none());
 }
 
 #[test]

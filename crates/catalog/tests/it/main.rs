@@ -2,6 +2,7 @@
 //! availability, and collection overlap checked against a count made here
 //! from the clusters export.
 
+mod search;
 mod serials;
 
 use std::collections::{BTreeMap, HashMap};

@@ -305,7 +305,7 @@ pub(crate) struct Results {
     facet_note: Option<&'static str>,
     q: String,
     /// Why the results have most of the words, not all.
-    relaxed: Option<&'static str>,
+    relaxed: Option<String>,
     suggestion: Option<Suggestion>,
     range: Option<String>,
     filters: Vec<Filter>,
@@ -460,9 +460,13 @@ fn results(state: &AppState, g: &Given, r: SearchResponse) -> Results {
     });
     let last_page = last_page(r.total, per_page);
     let past_end = (r.results.is_empty() && r.total > 0).then(|| g.href_at(1));
-    let relaxed = r
-        .relaxed
-        .then_some("No results for all words; showing results for most of them.");
+    let relaxed = r.relaxed.then(|| match r.all_words {
+        Some(n) => format!(
+            "Only {} for all the words; results with most of them follow.",
+            labels::count(n, "result", "results")
+        ),
+        None => "No results for all words; showing results for most of them.".to_string(),
+    });
     let suggestion = r.suggestion.as_ref().map(|q| Suggestion {
         q: q.clone(),
         href: g.with(|g| g.q = q.clone()),

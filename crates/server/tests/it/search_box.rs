@@ -74,17 +74,37 @@ async fn a_slip_finds_the_title_and_suggests_the_spelling() {
 }
 
 #[tokio::test]
-async fn a_trailing_colon_is_a_separator() {
+async fn a_trailing_colon_is_a_separator_and_few_results_bring_the_others() {
     let v = search("learning perl:").await;
-    // Learning Perl is not held; Intermediate Perl is the one title with
-    // both words (its notes speak of learning), and found as it is, the
-    // search is not relaxed.
-    assert_eq!(titles(&v)[0], "Intermediate Perl", "{:?}", titles(&v));
+    // Learning Perl is not held; Intermediate Perl is the one record with
+    // both words, but only because its notes speak of learning: it comes
+    // first, and the Perl books follow it.
+    let t = titles(&v);
+    assert_eq!(t[0], "Intermediate Perl", "{t:?}");
+    assert_eq!(v["relaxed"], true);
+    assert_eq!(v["all_words"], 1);
+    let perl = t
+        .iter()
+        .filter(|t| t.to_lowercase().contains("perl"))
+        .count();
+    assert!(perl >= 15, "{t:?}");
+    assert!(
+        t[..6].iter().all(|t| t.to_lowercase().contains("perl")),
+        "{t:?}"
+    );
     assert_eq!(v["total"], search("learning perl").await["total"]);
+    // The item the words name, found as it is, is not widened.
+    let v = search("intermediate perl").await;
+    assert_eq!(titles(&v), ["Intermediate Perl"]);
+    assert_eq!(v["relaxed"], false);
+    assert_eq!(v["all_words"], Value::Null);
+    // Nor is a search that finds many.
+    let v = search("perl programming").await;
     assert_eq!(v["relaxed"], false);
     // With a word that matches nothing, most of the words are searched.
     let v = search("learning perl: zanzibar").await;
     assert_eq!(v["relaxed"], true);
+    assert_eq!(v["all_words"], Value::Null);
     assert_eq!(titles(&v)[0], "Intermediate Perl");
     let v = search("perl zanzibar").await;
     assert_eq!(v["relaxed"], true);
@@ -93,6 +113,23 @@ async fn a_trailing_colon_is_a_separator() {
     assert!(
         t[..5].iter().all(|t| t.to_lowercase().contains("perl")),
         "{t:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_page_says_when_results_with_most_of_the_words_follow() {
+    let (status, _, body) = get(app(), "/?q=learning+perl%3A").await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("Only 1 result for all the words; results with most of them follow."),
+        "{html}"
+    );
+    let (_, _, body) = get(app(), "/?q=perl+zanzibar").await;
+    let html = String::from_utf8(body).unwrap();
+    assert!(
+        html.contains("No results for all words; showing results for most of them."),
+        "{html}"
     );
 }
 
