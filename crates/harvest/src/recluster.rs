@@ -594,14 +594,18 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
                 };
                 w.put_record(r, &entry)?;
             }
+            // Each record named once; records are in (library, record id)
+            // order, which is their names' order too.
+            let names: Vec<String> = refs.iter().map(unicat_store::record_name).collect();
+            debug_assert!(names.windows(2).all(|w| w[0] < w[1]));
             let mut failed = None;
             keys.for_each_key(|key, strength, run| {
                 if failed.is_none()
-                    && let Err(e) = w.put_key(
+                    && let Err(e) = w.put_key_named(
                         key,
                         strength,
                         run.iter()
-                            .map(|&(_, r)| (&refs[r as usize], keys.titles(r))),
+                            .map(|&(_, r)| (names[r as usize].as_str(), keys.titles(r))),
                     )
                 {
                     failed = Some(e);

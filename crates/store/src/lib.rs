@@ -480,7 +480,7 @@ type NumberedTable = redb::ReadOnlyTable<u64, &'static [u8]>;
 pub struct MatchIndexEntries {
     /// `match_records`: record name → value.
     pub records: Vec<(String, Vec<u8>)>,
-    /// `match_keys`: key hash → value.
+    /// `match_keys`: key hash → its section (strength and records).
     pub keys: Vec<(u64, Vec<u8>)>,
     /// `work_profiles`: cluster id → value.
     pub profiles: Vec<(u64, Vec<u8>)>,
@@ -606,7 +606,10 @@ impl Snapshot {
 
     /// The records that carry a key, as the key index has them.
     pub fn key_bucket(&self, key: u64) -> Result<Option<KeyBucket>, StoreError> {
-        self.numbered(match_index::MATCH_KEYS, key, match_index::decode_bucket)
+        self.numbered(match_index::MATCH_KEYS, match_index::group_of(key), |v| {
+            match_index::bucket_in_group(v, key)
+        })
+        .map(Option::flatten)
     }
 
     /// Every entry of the key index and the work profiles, as stored
@@ -621,15 +624,16 @@ impl Snapshot {
                     .push((k.value().to_string(), v.value().to_vec()));
             }
         }
-        for (def, to) in [
-            (match_index::MATCH_KEYS, &mut out.keys),
-            (match_index::WORK_PROFILES, &mut out.profiles),
-        ] {
-            if let Some(t) = open_or_none(&self.txn, def)? {
-                for e in t.iter()? {
-                    let (k, v) = e?;
-                    to.push((k.value(), v.value().to_vec()));
-                }
+        if let Some(t) = open_or_none(&self.txn, match_index::MATCH_KEYS)? {
+            for e in t.iter()? {
+                let (_, v) = e?;
+                out.keys.extend(match_index::group_sections(v.value())?);
+            }
+        }
+        if let Some(t) = open_or_none(&self.txn, match_index::WORK_PROFILES)? {
+            for e in t.iter()? {
+                let (k, v) = e?;
+                out.profiles.push((k.value(), v.value().to_vec()));
             }
         }
         Ok(out)

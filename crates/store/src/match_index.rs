@@ -6,10 +6,14 @@
 //!   its keys' hashes and its title hashes ([`MatchRecord`]), so that the
 //!   keys a changed or deleted record had can be taken out again, and a
 //!   record's cluster found without reading every cluster;
-//! - `match_keys`: key hash → every record that carries it, with its title
-//!   hashes ([`KeyBucket`]), so that whether a key is still usable is
-//!   judged over the whole network and the records sharing a key with a
-//!   changed one are found;
+//! - `match_keys`: every record that carries a key, with its title hashes
+//!   ([`KeyBucket`]), so that whether a key is still usable is judged over
+//!   the whole network and the records sharing a key with a changed one
+//!   are found. Keys are kept in groups (by the top bits of their hash, a
+//!   dozen keys to a group on a large network), one value per group: a
+//!   network has millions of keys, most of them carried by one record, and
+//!   one B-tree entry per key made writing them whole cost several times
+//!   what writing the clusters does;
 //! - `work_profiles`: cluster id → what work grouping reads of its members
 //!   (`unicat_match::works::Profile`), so that works are grouped again
 //!   without the members' views.
@@ -37,7 +41,14 @@ pub(crate) const MATCH_KEYS: TableDefinition<u64, &[u8]> = TableDefinition::new(
 pub(crate) const WORK_PROFILES: TableDefinition<u64, &[u8]> = TableDefinition::new("work_profiles");
 
 /// The version of these tables' layout, in the meta key `match_index`.
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+
+/// A key's group in `match_keys`: the top 19 bits of its hash.
+const GROUP_SHIFT: u32 = 45;
+
+pub(crate) fn group_of(key: u64) -> u64 {
+    key >> GROUP_SHIFT
+}
 const MARK: &str = "match_index";
 
 /// What the key index keeps of one record.
@@ -124,6 +135,48 @@ fn push_entry(out: &mut Vec<u8>, name: &str, titles: (u64, u64)) {
     out.extend_from_slice(&titles.1.to_le_bytes());
 }
 
+/// A group's keys and their sections, in key order.
+pub(crate) type Sections = Vec<(u64, Vec<u8>)>;
+
+/// A group's value: its keys' sections, in key order, each the key, the
+/// length of the rest, then the rest (the strength and the entries).
+fn split_group(bytes: &[u8]) -> Result<Vec<(u64, &[u8])>, StoreError> {
+    let bad = || corrupt("match_keys", "group cut short");
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let key = u64_at(bytes, at).ok_or_else(bad)?;
+        let len = u32::from_le_bytes(
+            bytes
+                .get(at + 8..at + 12)
+                .ok_or_else(bad)?
+                .try_into()
+                .expect("four bytes"),
+        ) as usize;
+        at += 12;
+        out.push((key, bytes.get(at..at + len).ok_or_else(bad)?));
+        at += len;
+    }
+    Ok(out)
+}
+
+/// One key's bucket from its group's value, if the group holds it.
+pub(crate) fn bucket_in_group(bytes: &[u8], key: u64) -> Result<Option<KeyBucket>, StoreError> {
+    split_group(bytes)?
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, section)| decode_bucket(section))
+        .transpose()
+}
+
+/// Every key's section of a group's value, as (key, bytes).
+pub(crate) fn group_sections(bytes: &[u8]) -> Result<Sections, StoreError> {
+    Ok(split_group(bytes)?
+        .into_iter()
+        .map(|(k, b)| (k, b.to_vec()))
+        .collect())
+}
+
 pub(crate) fn decode_bucket(bytes: &[u8]) -> Result<KeyBucket, StoreError> {
     let bad = || corrupt("match_keys", "value cut short");
     let strength = *bytes.first().ok_or_else(bad)?;
@@ -205,7 +258,12 @@ pub struct MatchIndexWriter<'t> {
     records: redb::Table<'t, &'static str, &'static [u8]>,
     keys: redb::Table<'t, u64, &'static [u8]>,
     profiles: redb::Table<'t, u64, &'static [u8]>,
-    buffer: Vec<u8>,
+    /// The tables were dropped: a group not yet written holds nothing.
+    fresh: bool,
+    /// The group being changed, its sections in key order.
+    group: Option<(u64, Sections)>,
+    /// The highest group written.
+    written: Option<u64>,
 }
 
 impl MatchIndexWriter<'_> {
@@ -222,28 +280,81 @@ impl MatchIndexWriter<'_> {
         Ok(())
     }
 
-    /// Sets a key's records (none: the key goes).
+    /// Sets a key's records (none: the key goes). Keys are best given in
+    /// ascending order: a group is read and written once for all its keys
+    /// given one after the other.
     pub fn put_key<'r>(
         &mut self,
         key: u64,
         strength: u8,
         records: impl IntoIterator<Item = (&'r MemberRef, (u64, u64))>,
     ) -> Result<(), StoreError> {
-        self.buffer.clear();
-        self.buffer.push(strength);
         let mut names: Vec<(String, (u64, u64))> = records
             .into_iter()
             .map(|(r, t)| (record_name(r), t))
             .collect();
-        if names.is_empty() {
-            self.keys.remove(key)?;
-            return Ok(());
-        }
         names.sort_unstable();
-        for (name, titles) in &names {
-            push_entry(&mut self.buffer, name, *titles);
+        self.put_key_named(key, strength, names.iter().map(|(n, t)| (n.as_str(), *t)))
+    }
+
+    /// [`put_key`](Self::put_key) with each record given by its
+    /// [`record_name`], in ascending order of the names (a caller writing
+    /// every key names each record once, not once per key).
+    pub fn put_key_named<'r>(
+        &mut self,
+        key: u64,
+        strength: u8,
+        records: impl IntoIterator<Item = (&'r str, (u64, u64))>,
+    ) -> Result<(), StoreError> {
+        let g = group_of(key);
+        if self.group.as_ref().is_none_or(|(at, _)| *at != g) {
+            self.flush()?;
+            let untouched = self.fresh && self.written.is_none_or(|w| g > w);
+            let sections = match (untouched, self.keys.get(g)?) {
+                (false, Some(v)) => group_sections(v.value())?,
+                _ => Vec::new(),
+            };
+            self.group = Some((g, sections));
         }
-        self.keys.insert(key, self.buffer.as_slice())?;
+        let mut section = Vec::with_capacity(64);
+        section.push(strength);
+        let mut last: Option<&str> = None;
+        for (name, titles) in records {
+            debug_assert!(last.is_none_or(|l| l < name), "names in ascending order");
+            last = Some(name);
+            push_entry(&mut section, name, titles);
+        }
+        let (_, sections) = self.group.as_mut().expect("a group is open");
+        let at = sections.partition_point(|(k, _)| *k < key);
+        let here = sections.get(at).is_some_and(|(k, _)| *k == key);
+        match (section.len() > 1, here) {
+            (false, true) => {
+                sections.remove(at);
+            }
+            (false, false) => {}
+            (true, true) => sections[at].1 = section,
+            (true, false) => sections.insert(at, (key, section)),
+        }
+        Ok(())
+    }
+
+    /// Writes the group being changed.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let Some((g, sections)) = self.group.take() else {
+            return Ok(());
+        };
+        if sections.is_empty() {
+            self.keys.remove(g)?;
+        } else {
+            let mut value = Vec::with_capacity(sections.iter().map(|(_, s)| 12 + s.len()).sum());
+            for (key, section) in &sections {
+                value.extend_from_slice(&key.to_le_bytes());
+                value.extend_from_slice(&(section.len() as u32).to_le_bytes());
+                value.extend_from_slice(section);
+            }
+            self.keys.insert(g, value.as_slice())?;
+        }
+        self.written = Some(self.written.map_or(g, |w| w.max(g)));
         Ok(())
     }
 
@@ -277,9 +388,12 @@ pub(crate) fn write(
         records: txn.open_table(MATCH_RECORDS)?,
         keys: txn.open_table(MATCH_KEYS)?,
         profiles: txn.open_table(WORK_PROFILES)?,
-        buffer: Vec::new(),
+        fresh: full,
+        group: None,
+        written: None,
     };
     fill(&mut writer)?;
+    writer.flush()?;
     drop(writer);
     // Valid once these clusters are published (the next generation).
     let mut meta = txn.open_table(META)?;
