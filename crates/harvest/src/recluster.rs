@@ -553,7 +553,13 @@ fn recluster_whole(
         refs,
         keys: index,
         cluster_of,
-        profiles: ids.iter().copied().zip(profiles).collect(),
+        profiles: {
+            // In id order: inserted at random, they cost redb three times
+            // as much (its small page cache).
+            let mut by_id: Vec<(u64, Profile)> = ids.iter().copied().zip(profiles).collect();
+            by_id.sort_unstable_by_key(|(id, _)| *id);
+            by_id
+        },
     });
     Ok(ClusterUpdate {
         index,
@@ -594,6 +600,7 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
                 };
                 w.put_record(r, &entry)?;
             }
+            tracing::debug!(elapsed = ?t.elapsed(), records = refs.len(), "key index: records written");
             // Each record named once; records are in (library, record id)
             // order, which is their names' order too.
             let names: Vec<String> = refs.iter().map(unicat_store::record_name).collect();
@@ -614,9 +621,11 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
             if let Some(e) = failed {
                 return Err(e);
             }
+            tracing::debug!(elapsed = ?t.elapsed(), "key index: keys written");
             for (id, p) in &profiles {
                 w.put_profile(*id, p)?;
             }
+            tracing::debug!(elapsed = ?t.elapsed(), "key index: profiles written");
             Ok(())
         })?,
         Some(TablesChange::Near {
