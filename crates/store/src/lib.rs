@@ -6,7 +6,8 @@
 //! ([`HarvestState`]); and, for the whole network, which cluster each record
 //! belongs to, and when each cluster last changed (the change log of
 //! `changes.rs`, with persistent deletions, that the OAI-PMH provider lists
-//! from). Clustering and the search index are rebuilt from it.
+//! from), and the clustering's key index and work profiles
+//! (`match_index.rs`), so that a harvest re-clusters near its changes. Clustering and the search index are rebuilt from it.
 //!
 //! redb was chosen because it is an embedded, pure-Rust, transactional
 //! B-tree with MVCC readers: a harvest writes while the server reads, a
