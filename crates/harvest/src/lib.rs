@@ -26,6 +26,7 @@ mod folio;
 mod http;
 mod library;
 mod links;
+mod near;
 mod oai;
 mod observer;
 mod probe;
@@ -286,12 +287,14 @@ pub fn reindex(
         removed: Vec::new(),
         records: 0,
         placed: 0,
+        read: 0,
         full: true,
         works: Vec::new(),
         works_removed: Vec::new(),
         works_changed: Default::default(),
         work_of: store.work_of_clusters()?,
         rework: Vec::new(),
+        index: Default::default(),
     };
     store.set_index_pending(true)?;
     let published = publish(network, store, index, &update, || Ok(()))?;

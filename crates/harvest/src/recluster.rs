@@ -11,9 +11,10 @@
 use crate::HarvestError;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use unicat_match::works::Profile;
 use unicat_match::{ClusterId, Clustering, KeyIndex, Manifestation};
 use unicat_store::{
-    Changes, ClusterEntry, MemberRef, Store, StoredRecord, WorkEntry, WorkLinkEntry,
+    Changes, ClusterEntry, MatchRecord, MemberRef, Store, StoredRecord, WorkEntry, WorkLinkEntry,
 };
 
 /// What re-clustering changed.
@@ -31,6 +32,9 @@ pub struct ClusterUpdate {
     pub records: u64,
     /// Records placed again.
     pub placed: u64,
+    /// Records whose matching view was read (every record, unless the
+    /// store's key index let only those near the changes be read).
+    pub read: u64,
     /// True when every record was placed again.
     pub full: bool,
     /// Every work, with its id (kept by overlap with the stored works).
@@ -45,22 +49,73 @@ pub struct ClusterUpdate {
     /// Clusters unchanged but now in another work: their documents are
     /// rebuilt too (a document names its work).
     pub rework: Vec<(u64, ClusterEntry)>,
+    /// The key index and work profiles to write with the clusters (taken
+    /// by [`write_clusters`]).
+    pub index: IndexTables,
+}
+
+/// The key index and work profiles that describe a re-clustering (see
+/// `unicat_store::MatchIndexWriter`), held until the clusters are written.
+#[derive(Default)]
+pub struct IndexTables(std::sync::Mutex<Option<Box<TablesChange>>>);
+
+impl IndexTables {
+    pub(crate) fn new(change: TablesChange) -> IndexTables {
+        IndexTables(std::sync::Mutex::new(Some(Box::new(change))))
+    }
+
+    fn take(&self) -> Option<Box<TablesChange>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+}
+
+impl Clone for IndexTables {
+    /// A copy holds nothing to write: the tables are written once.
+    fn clone(&self) -> IndexTables {
+        IndexTables::default()
+    }
+}
+
+impl std::fmt::Debug for IndexTables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexTables")
+    }
+}
+
+/// A key's records with their title hashes.
+pub(crate) type Carriers = Vec<(MemberRef, (u64, u64))>;
+
+/// A key's entry to write: hash, strength, records (none: it goes).
+pub(crate) type KeyChange = (u64, u8, Carriers);
+
+pub(crate) enum TablesChange {
+    /// Every record, key and profile, written anew.
+    Whole {
+        refs: Vec<MemberRef>,
+        keys: KeyIndex,
+        cluster_of: Vec<u64>,
+        profiles: Vec<(u64, Profile)>,
+    },
+    /// The entries that changed.
+    Near {
+        records: Vec<(MemberRef, Option<MatchRecord>)>,
+        keys: Vec<KeyChange>,
+        profiles: Vec<(u64, Option<Profile>)>,
+    },
 }
 
 /// Groups every cluster into works (see `unicat_match::works`), keeping the
 /// stored works' ids where their clusters stay together.
-fn group_works(
+pub(crate) fn group_works(
     previous: &HashMap<u64, u64>,
-    ms: &[Manifestation],
-    built: &[unicat_match::ClusterBuild],
+    profiles: &[Profile],
     ids: &[u64],
 ) -> Vec<(u64, WorkEntry)> {
     use unicat_match::works::TitleSource;
-    let members: Vec<Vec<&Manifestation>> = built
-        .iter()
-        .map(|c| c.members.iter().map(|&m| &ms[m as usize]).collect())
-        .collect();
-    let grouped = unicat_match::works::group_works(&members);
+    let grouped = unicat_match::works::group_profiles(profiles);
     let cluster_ids: Vec<Vec<u64>> = grouped
         .works
         .iter()
@@ -103,6 +158,17 @@ fn group_works(
                     related,
                 },
             )
+        })
+        .collect()
+}
+
+/// Each cluster's work profile, from its members' views.
+pub(crate) fn profiles_of(ms: &[Manifestation], clusters: &[&[u32]]) -> Vec<Profile> {
+    clusters
+        .par_iter()
+        .map(|members| {
+            let views: Vec<&Manifestation> = members.iter().map(|&m| &ms[m as usize]).collect();
+            unicat_match::works::profile(&views)
         })
         .collect()
 }
@@ -181,9 +247,33 @@ fn load_library(
     flush(&mut ids, &mut values, &mut ends, refs, ms)
 }
 
-/// Re-clusters after the given changes (or everything, with `full`), and
-/// writes the new assignments to the store.
+/// Re-clusters after the given changes (or everything, with `full`). The
+/// new assignments are written by [`write_clusters`].
+///
+/// When the store keeps its key index (see `unicat_store::MatchIndexWriter`)
+/// only the records near the change are read ([`recluster_near`]);
+/// otherwise, or with `full`, every record's view is.
 pub fn recluster(
+    store: &Store,
+    changes: &[(String, Changes)],
+    full: bool,
+) -> Result<ClusterUpdate, HarvestError> {
+    if !full {
+        let snapshot = store.snapshot()?;
+        if snapshot.match_index_ready()? {
+            if let Some(update) = crate::near::recluster_near(store, &snapshot, changes)? {
+                return Ok(update);
+            }
+            tracing::warn!(
+                "the key index does not describe the stored clusters: re-clustering from every view"
+            );
+        }
+    }
+    recluster_whole(store, changes, full)
+}
+
+/// [`recluster`] from every record's view.
+fn recluster_whole(
     store: &Store,
     changes: &[(String, Changes)],
     full: bool,
@@ -409,7 +499,10 @@ pub fn recluster(
         .iter()
         .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
         .collect();
-    let works = group_works(&previous, &ms, &built, &ids);
+    let members: Vec<&[u32]> = built.iter().map(|c| c.members.as_slice()).collect();
+    let profiles = profiles_of(&ms, &members);
+    drop(members);
+    let works = group_works(&previous, &profiles, &ids);
     // Only the works that are not as stored are written.
     let works_changed: HashSet<u64> = works
         .iter()
@@ -446,7 +539,30 @@ pub fn recluster(
         rework = rework.len(),
         "works grouped"
     );
+    // The key index and profiles, written whole with the clusters.
+    let mut cluster_of: Vec<u64> = vec![0; refs.len()];
+    for (cluster, id) in built.iter().zip(&ids) {
+        for &m in &cluster.members {
+            cluster_of[m as usize] = *id;
+        }
+    }
+    let records = refs.len() as u64;
+    drop(position);
+    drop(ms);
+    let index = IndexTables::new(TablesChange::Whole {
+        refs,
+        keys: index,
+        cluster_of,
+        profiles: {
+            // In id order: inserted at random, they cost redb three times
+            // as much (its small page cache).
+            let mut by_id: Vec<(u64, Profile)> = ids.iter().copied().zip(profiles).collect();
+            by_id.sort_unstable_by_key(|(id, _)| *id);
+            by_id
+        },
+    });
     Ok(ClusterUpdate {
+        index,
         works,
         works_removed,
         works_changed,
@@ -456,20 +572,86 @@ pub fn recluster(
         entries: upserted,
         removed,
         total,
-        records: refs.len() as u64,
+        read: records,
+        records,
         placed: order.len() as u64,
         full,
     })
 }
 
-/// Writes a re-clustering to the store, in one transaction.
+/// Writes a re-clustering to the store: the clusters with the key index
+/// and work profiles that describe them, in one transaction, then the
+/// works.
 pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), HarvestError> {
     let t = std::time::Instant::now();
-    if update.full {
-        store.replace_clusters(&update.entries)?;
-    } else {
-        store.apply_clusters(&update.removed, &update.entries)?;
+    match update.index.take().map(|b| *b) {
+        None if update.full => store.replace_clusters(&update.entries)?,
+        None => store.apply_clusters(&update.removed, &update.entries)?,
+        Some(TablesChange::Whole {
+            refs,
+            keys,
+            cluster_of,
+            profiles,
+        }) => store.write_clustering(update.full, true, &update.removed, &update.entries, |w| {
+            for (p, r) in refs.iter().enumerate() {
+                let entry = MatchRecord {
+                    cluster: cluster_of[p],
+                    keys: keys.record_keys(p as u32),
+                };
+                w.put_record(r, &entry)?;
+            }
+            tracing::debug!(elapsed = ?t.elapsed(), records = refs.len(), "key index: records written");
+            // Each record named once; records are in (library, record id)
+            // order, which is their names' order too.
+            let names: Vec<String> = refs.iter().map(unicat_store::record_name).collect();
+            debug_assert!(names.windows(2).all(|w| w[0] < w[1]));
+            let mut failed = None;
+            keys.for_each_key(|key, strength, run| {
+                if failed.is_none()
+                    && let Err(e) = w.put_key_named(
+                        key,
+                        strength,
+                        run.iter()
+                            .map(|&(_, r)| (names[r as usize].as_str(), keys.titles(r))),
+                    )
+                {
+                    failed = Some(e);
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            tracing::debug!(elapsed = ?t.elapsed(), "key index: keys written");
+            for (id, p) in &profiles {
+                w.put_profile(*id, p)?;
+            }
+            tracing::debug!(elapsed = ?t.elapsed(), "key index: profiles written");
+            Ok(())
+        })?,
+        Some(TablesChange::Near {
+            records,
+            keys,
+            profiles,
+        }) => store.write_clustering(false, false, &update.removed, &update.entries, |w| {
+            for (r, entry) in &records {
+                match entry {
+                    Some(e) => w.put_record(r, e)?,
+                    None => w.remove_record(r)?,
+                }
+            }
+            for (key, strength, run) in &keys {
+                w.put_key(*key, *strength, run.iter().map(|(r, t)| (r, *t)))?;
+            }
+            for (id, p) in &profiles {
+                match p {
+                    Some(p) => w.put_profile(*id, p)?,
+                    None => w.remove_profile(*id)?,
+                }
+            }
+            Ok(())
+        })?,
     }
+    tracing::debug!(elapsed = ?t.elapsed(), "clusters and key index written");
     if update.full {
         store.replace_works(&update.works)?;
     } else {

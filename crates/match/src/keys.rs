@@ -213,12 +213,15 @@ pub const MAX_TITLES_PER_TITLE_KEY: usize = 8;
 /// [`MAX_TITLES_PER_TITLE_KEY`] titles, or by more than eight times
 /// [`MAX_BUCKET`] records, so that no bucket is unbounded.
 fn stops(strength: u8, run: &[(u64, u32)], titles: &[(u64, u64)]) -> bool {
+    stops_by(strength, run.len(), |i| titles[run[i].1 as usize])
+}
+
+/// [`stops`] for a run of `len` records, the titles of the `i`th given by
+/// `title_of(i)`.
+fn stops_by(strength: u8, len: usize, title_of: impl Fn(usize) -> (u64, u64)) -> bool {
     let distinct_titles_over = |limit: usize, title: fn(&(u64, u64)) -> u64| {
-        run.len() > limit && {
-            let mut t: Vec<u64> = run
-                .iter()
-                .map(|&(_, i)| title(&titles[i as usize]))
-                .collect();
+        len > limit && {
+            let mut t: Vec<u64> = (0..len).map(|i| title(&title_of(i))).collect();
             t.sort_unstable();
             t.dedup();
             t.len() > limit
@@ -226,11 +229,41 @@ fn stops(strength: u8, run: &[(u64, u32)], titles: &[(u64, u64)]) -> bool {
     };
     if strength < 3 {
         // Whole titles: "history of the …" is the beginning of thousands.
-        return run.len() > MAX_BUCKET * 8
-            || distinct_titles_over(MAX_TITLES_PER_TITLE_KEY, |t| t.1);
+        return len > MAX_BUCKET * 8 || distinct_titles_over(MAX_TITLES_PER_TITLE_KEY, |t| t.1);
     }
     // The first three words: records of one book may differ in subtitle.
-    run.len() > MAX_BUCKET || distinct_titles_over(MAX_TITLES_PER_IDENTIFIER - 1, |t| t.0)
+    len > MAX_BUCKET || distinct_titles_over(MAX_TITLES_PER_IDENTIFIER - 1, |t| t.0)
+}
+
+/// Whether a key of this strength stops being a key when the records that
+/// carry it have these title hashes (one [`RecordKeys::titles`] per
+/// record): the rule [`KeyIndex::build`] applies, for a caller that keeps a
+/// key's records elsewhere (the record store) and judges it alone.
+pub fn key_stops(strength: u8, titles: &[(u64, u64)]) -> bool {
+    stops_by(strength, titles.len(), |i| titles[i])
+}
+
+/// What the key index knows of one record: its keys' hashes (with their
+/// strength) and its title hashes (the first three words, the whole
+/// title), which judge whether a key many records carry stops.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordKeys {
+    /// (hash, strength) of each key, sorted, without repeats.
+    pub keys: Vec<(u64, u8)>,
+    /// (first three words, whole title) hashes.
+    pub titles: (u64, u64),
+}
+
+impl RecordKeys {
+    /// A record's keys and title hashes.
+    pub fn of(m: &Manifestation) -> RecordKeys {
+        let mut keys = Vec::with_capacity(m.isbns.len() + m.oclc.len() + 3);
+        hash_keys(m, &mut keys);
+        RecordKeys {
+            keys,
+            titles: (title3_hash(&m.title), hash_text(0xFE, &m.title)),
+        }
+    }
 }
 
 /// A usable key's records: a range of [`KeyIndex::entries`].
@@ -278,6 +311,8 @@ pub struct KeyIndex {
     /// Each record's keys: `record_keys[key_start[i]..key_start[i + 1]]`.
     record_keys: Vec<KeyHash>,
     key_start: Vec<u32>,
+    /// Each record's title hashes (see [`RecordKeys::titles`]).
+    titles: Vec<(u64, u64)>,
     /// Identifier keys that were stopped, for the evidence.
     pub stopped: Vec<SharedKey>,
 }
@@ -302,6 +337,20 @@ impl KeyIndex {
     /// unrelated records carry. Keys are computed, and their runs judged,
     /// on rayon.
     pub fn build(records: &[Manifestation]) -> KeyIndex {
+        KeyIndex::build_judged(records, None)
+    }
+
+    /// Indexes some of a network's records by their keys, each key usable
+    /// or not as `usable` says (judged over every record of the network
+    /// that carries it, which this set may not hold); a key it does not
+    /// name is not used. For a re-clustering that loads only the records
+    /// near a change: only the keys of the records it places need judging.
+    /// The evidence's list of stopped identifiers is left empty.
+    pub fn build_partial(records: &[Manifestation], usable: &HashMap<u64, bool>) -> KeyIndex {
+        KeyIndex::build_judged(records, Some(usable))
+    }
+
+    fn build_judged(records: &[Manifestation], usable: Option<&HashMap<u64, bool>>) -> KeyIndex {
         use rayon::prelude::*;
         let per_record: Vec<(Vec<KeyHash>, (u64, u64))> = records
             .par_iter()
@@ -365,8 +414,12 @@ impl KeyIndex {
                         .iter()
                         .find(|k| k.0 == key)
                         .map_or(0, |k| k.1);
-                    let stop = stops(strength, run, &titles);
+                    let stop = match usable {
+                        Some(usable) => !usable.get(&key).copied().unwrap_or(false),
+                        None => stops(strength, run, &titles),
+                    };
                     if stop
+                        && usable.is_none()
                         && strength >= 3
                         && let Some(k) = keys(&records[first])
                             .into_iter()
@@ -406,7 +459,43 @@ impl KeyIndex {
             buckets,
             record_keys,
             key_start,
+            titles,
             stopped,
+        }
+    }
+
+    /// A record's keys and title hashes, as [`RecordKeys::of`] gives them.
+    pub fn record_keys(&self, record: u32) -> RecordKeys {
+        RecordKeys {
+            keys: self.keys_of(record).to_vec(),
+            titles: self.titles[record as usize],
+        }
+    }
+
+    /// A record's title hashes (see [`RecordKeys::titles`]).
+    pub fn titles(&self, record: u32) -> (u64, u64) {
+        self.titles[record as usize]
+    }
+
+    /// Calls `f(key, strength, records)` for every key any record carries
+    /// (usable or not, carried by one record or more), in ascending order
+    /// of the key's hash, with its records in ascending order.
+    pub fn for_each_key(&self, mut f: impl FnMut(u64, u8, &[(u64, u32)])) {
+        let mut start = 0;
+        while start < self.entries.len() {
+            let key = self.entries[start].0;
+            let len = self.entries[start..]
+                .iter()
+                .position(|e| e.0 != key)
+                .unwrap_or(self.entries.len() - start);
+            let run = &self.entries[start..start + len];
+            let strength = self
+                .keys_of(run[0].1)
+                .iter()
+                .find(|k| k.0 == key)
+                .map_or(0, |k| k.1);
+            f(key, strength, run);
+            start += len;
         }
     }
 

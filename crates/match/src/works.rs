@@ -140,8 +140,11 @@ pub struct Works {
     pub related: Vec<(u32, u32)>,
 }
 
-/// A cluster as work grouping sees it.
-struct Profile {
+/// A cluster as work grouping sees it: all that [`group_profiles`] reads of
+/// its members, so that a caller may keep it (the record store does, per
+/// cluster) and group works again without reading the members' views.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
     format: MaterialFormat,
     kind: WorkKind,
     /// A compilation (its uniform title is collective: `Plays.
@@ -154,7 +157,8 @@ struct Profile {
     titles: Vec<(String, TitleSource)>,
 }
 
-fn profile(members: &[&Manifestation]) -> Profile {
+/// A cluster's profile, from its members' views.
+pub fn profile(members: &[&Manifestation]) -> Profile {
     let format = members.first().map_or(MaterialFormat::Other, |m| m.format);
     let kind = WorkKind::of(format);
     let mut names: Vec<String> = members
@@ -254,6 +258,12 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
 pub fn group_works(clusters: &[Vec<&Manifestation>]) -> Works {
     use rayon::prelude::*;
     let profiles: Vec<Profile> = clusters.par_iter().map(|m| profile(m)).collect();
+    group_profiles(&profiles)
+}
+
+/// Groups clusters, each given by its [`Profile`], into works: the same as
+/// [`group_works`] on the clusters the profiles were made from.
+pub fn group_profiles(profiles: &[Profile]) -> Works {
     // Title → the clusters that give it, with how.
     let mut by_title: HashMap<&str, Vec<(u32, TitleSource)>> = HashMap::new();
     for (i, p) in profiles.iter().enumerate() {
@@ -267,7 +277,7 @@ pub fn group_works(clusters: &[Vec<&Manifestation>]) -> Works {
     let mut titles: Vec<(&str, Vec<(u32, TitleSource)>)> =
         by_title.into_iter().filter(|(_, v)| v.len() > 1).collect();
     titles.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let n = clusters.len();
+    let n = profiles.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
     let mut links: Vec<WorkLink> = Vec::new();
     let mut related: Vec<(u32, u32)> = Vec::new();

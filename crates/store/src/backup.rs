@@ -118,7 +118,7 @@ impl StoreSnapshot {
             }
             counts.tables += 1;
             counts.entries += match name.as_str() {
-                "clusters" | "works" | "cluster_changes" => {
+                "clusters" | "works" | "cluster_changes" | "match_keys" | "work_profiles" => {
                     copy_table(&self.txn, &db, Numbered::new(&name))?
                 }
                 "changes_by_time" => copy_table(&self.txn, &db, Stamped::new(&name))?,

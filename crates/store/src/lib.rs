@@ -6,7 +6,8 @@
 //! ([`HarvestState`]); and, for the whole network, which cluster each record
 //! belongs to, and when each cluster last changed (the change log of
 //! `changes.rs`, with persistent deletions, that the OAI-PMH provider lists
-//! from). Clustering and the search index are rebuilt from it.
+//! from), and the clustering's key index and work profiles
+//! (`match_index.rs`), so that a harvest re-clusters near its changes. Clustering and the search index are rebuilt from it.
 //!
 //! redb was chosen because it is an embedded, pure-Rust, transactional
 //! B-tree with MVCC readers: a harvest writes while the server reads, a
@@ -26,6 +27,7 @@ mod clusters;
 mod encoded;
 mod error;
 mod holdings;
+mod match_index;
 mod session;
 mod state;
 mod works;
@@ -36,6 +38,7 @@ pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use holdings::{LINK_SEPARATOR, bib_of_key, decode_holdings, encode_holdings, holdings_key};
+pub use match_index::{KeyBucket, MatchIndexWriter, MatchRecord, record_name};
 pub use session::{Changes, HarvestMode, HarvestSession};
 pub use state::{ExportFile, ExportFingerprint, HarvestState};
 pub use works::{WorkEntry, WorkLinkEntry};
@@ -134,7 +137,11 @@ impl Store {
                 meta.insert("index_pending", &b"1"[..])?;
             } else {
                 // Clusters and index are level with every record: one
-                // more generation published.
+                // more generation published. A key index that described
+                // the clusters still does, unless this publishes the
+                // clusters it was written for (then it already names the
+                // next generation).
+                match_index::carry_forward(&mut meta)?;
                 let generation = meta
                     .get("published")?
                     .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes))
@@ -445,6 +452,8 @@ impl Store {
         Ok(Snapshot {
             txn: self.db.begin_read()?,
             tables: RefCell::new(HashMap::new()),
+            numbered: RefCell::new(HashMap::new()),
+            match_records: std::cell::OnceCell::new(),
         })
     }
 
@@ -460,6 +469,33 @@ type RecordTable = redb::ReadOnlyTable<&'static str, &'static [u8]>;
 pub struct Snapshot {
     txn: redb::ReadTransaction,
     tables: RefCell<HashMap<String, Option<RecordTable>>>,
+    numbered: RefCell<HashMap<String, Option<NumberedTable>>>,
+    match_records: std::cell::OnceCell<Option<RecordTable>>,
+}
+
+type NumberedTable = redb::ReadOnlyTable<u64, &'static [u8]>;
+
+/// The raw entries of the key index and work profiles (see
+/// [`Snapshot::match_index_entries`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MatchIndexEntries {
+    /// `match_records`: record name → value.
+    pub records: Vec<(String, Vec<u8>)>,
+    /// `match_keys`: key hash → its section (strength and records).
+    pub keys: Vec<(u64, Vec<u8>)>,
+    /// `work_profiles`: cluster id → value.
+    pub profiles: Vec<(u64, Vec<u8>)>,
+}
+
+fn open_or_none<K: redb::Key + 'static>(
+    txn: &redb::ReadTransaction,
+    def: TableDefinition<'_, K, &'static [u8]>,
+) -> Result<Option<redb::ReadOnlyTable<K, &'static [u8]>>, StoreError> {
+    match txn.open_table(def) {
+        Ok(t) => Ok(Some(t)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 impl Snapshot {
@@ -505,6 +541,118 @@ impl Snapshot {
         record_id: &str,
     ) -> Result<Option<StoredRecord>, StoreError> {
         self.with_value(library, record_id, StoredRecord::decode)
+    }
+
+    /// One record's matching view, as of the snapshot.
+    pub fn view(
+        &self,
+        library: &str,
+        record_id: &str,
+    ) -> Result<Option<unicat_match::Manifestation>, StoreError> {
+        self.with_value(library, record_id, |v| {
+            StoredRecord::decode_view(StoredRecord::view_prefix(v))
+        })
+    }
+
+    /// A value of a table keyed by number (`clusters`, `match_keys`,
+    /// `work_profiles`), decoded by `f`.
+    fn numbered<T>(
+        &self,
+        def: TableDefinition<'static, u64, &'static [u8]>,
+        id: u64,
+        f: impl FnOnce(&[u8]) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut tables = self.numbered.borrow_mut();
+        let name = def.name();
+        if !tables.contains_key(name) {
+            tables.insert(name.to_string(), open_or_none(&self.txn, def)?);
+        }
+        let Some(table) = &tables[name] else {
+            return Ok(None);
+        };
+        table.get(id)?.map(|v| f(v.value())).transpose()
+    }
+
+    /// True when the key index and the work profiles describe the stored
+    /// clusters (see `match_index.rs`).
+    pub fn match_index_ready(&self) -> Result<bool, StoreError> {
+        match open_or_none(&self.txn, META)? {
+            Some(meta) => match_index::is_ready(&meta),
+            None => Ok(false),
+        }
+    }
+
+    /// One cluster, as of the snapshot.
+    pub fn cluster(&self, id: u64) -> Result<Option<ClusterEntry>, StoreError> {
+        self.numbered(clusters::CLUSTERS, id, clusters::decode)
+    }
+
+    /// A record's entry in the key index.
+    pub fn match_record(&self, r: &MemberRef) -> Result<Option<MatchRecord>, StoreError> {
+        let table = match self.match_records.get() {
+            Some(t) => t,
+            None => {
+                let t = open_or_none(&self.txn, match_index::MATCH_RECORDS)?;
+                self.match_records.get_or_init(|| t)
+            }
+        };
+        let Some(table) = table else {
+            return Ok(None);
+        };
+        table
+            .get(record_name(r).as_str())?
+            .map(|v| match_index::decode_record(v.value()))
+            .transpose()
+    }
+
+    /// The records that carry a key, as the key index has them.
+    pub fn key_bucket(&self, key: u64) -> Result<Option<KeyBucket>, StoreError> {
+        self.numbered(match_index::MATCH_KEYS, match_index::group_of(key), |v| {
+            match_index::bucket_in_group(v, key)
+        })
+        .map(Option::flatten)
+    }
+
+    /// Every entry of the key index and the work profiles, as stored
+    /// (`match_records`, `match_keys`, `work_profiles`): for checks that an
+    /// index kept up to date equals one written whole.
+    pub fn match_index_entries(&self) -> Result<MatchIndexEntries, StoreError> {
+        let mut out = MatchIndexEntries::default();
+        if let Some(t) = open_or_none(&self.txn, match_index::MATCH_RECORDS)? {
+            for e in t.iter()? {
+                let (k, v) = e?;
+                out.records
+                    .push((k.value().to_string(), v.value().to_vec()));
+            }
+        }
+        if let Some(t) = open_or_none(&self.txn, match_index::MATCH_KEYS)? {
+            for e in t.iter()? {
+                let (_, v) = e?;
+                out.keys.extend(match_index::group_sections(v.value())?);
+            }
+        }
+        if let Some(t) = open_or_none(&self.txn, match_index::WORK_PROFILES)? {
+            for e in t.iter()? {
+                let (k, v) = e?;
+                out.profiles.push((k.value(), v.value().to_vec()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Calls `f` with every cluster's work profile, in cluster id order.
+    pub fn for_each_profile(
+        &self,
+        mut f: impl FnMut(u64, unicat_match::works::Profile) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let Some(table) = open_or_none(&self.txn, match_index::WORK_PROFILES)? else {
+            return Ok(());
+        };
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            f(k.value(), match_index::decode_profile(v.value())?)?;
+        }
+        Ok(())
     }
 
     /// One record's raw MARC (ISO 2709), whatever version of Unicat wrote

@@ -335,3 +335,128 @@ fn a_store_from_another_version_is_refused_or_replaced() {
     let (_, replaced) = Store::open_or_replace(dir.path()).unwrap();
     assert!(!replaced, "a current store is kept");
 }
+
+/// The key index and work profiles are written with the clusters, in one
+/// transaction, read back as written (a key's records with their titles,
+/// a record's cluster and keys), kept in backups, and marked incomplete by
+/// a cluster write that does not keep them.
+#[test]
+fn the_key_index_is_written_with_the_clusters_and_kept_in_backups() {
+    use unicat_match::keys::RecordKeys;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert!(!store.snapshot().unwrap().match_index_ready().unwrap());
+    let (a, b) = (MemberRef::new("a", "1"), MemberRef::new("b", "9"));
+    let keys_a = RecordKeys {
+        keys: vec![(11, 5), (12, 2)],
+        titles: (100, 101),
+    };
+    let keys_b = RecordKeys {
+        keys: vec![(12, 2)],
+        titles: (200, 201),
+    };
+    let view = unicat_match::Manifestation::from_bib(&BibRecord {
+        title: "Emma".into(),
+        ..BibRecord::default()
+    });
+    let profile = unicat_match::works::profile(&[&view]);
+    let entry = ClusterEntry {
+        members: vec![a.clone(), b.clone()],
+        joins: vec![(1, 0)],
+    };
+    store
+        .write_clustering(true, true, &[], &[(7, entry.clone())], |w| {
+            for (r, keys) in [(&a, &keys_a), (&b, &keys_b)] {
+                w.put_record(
+                    r,
+                    &MatchRecord {
+                        cluster: 7,
+                        keys: keys.clone(),
+                    },
+                )?;
+            }
+            w.put_key(11, 5, [(&a, keys_a.titles)])?;
+            w.put_key(12, 2, [(&b, keys_b.titles), (&a, keys_a.titles)])?;
+            w.put_profile(7, &profile)
+        })
+        .unwrap();
+    // Valid once the clusters it describes are published.
+    assert!(!store.snapshot().unwrap().match_index_ready().unwrap());
+    store.set_index_pending(true).unwrap();
+    store.set_index_pending(false).unwrap();
+    let check = |store: &Store| {
+        let snap = store.snapshot().unwrap();
+        assert!(snap.match_index_ready().unwrap());
+        assert_eq!(snap.cluster(7).unwrap(), Some(entry.clone()));
+        assert_eq!(
+            snap.match_record(&b).unwrap(),
+            Some(MatchRecord {
+                cluster: 7,
+                keys: keys_b.clone()
+            })
+        );
+        assert_eq!(
+            snap.key_bucket(12).unwrap(),
+            Some(KeyBucket {
+                strength: 2,
+                records: vec![(a.clone(), (100, 101)), (b.clone(), (200, 201))],
+            })
+        );
+        let mut profiles = Vec::new();
+        snap.for_each_profile(|id, p| {
+            profiles.push((id, p));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(profiles, vec![(7, profile.clone())]);
+    };
+    check(&store);
+    // A backup holds them as they are.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    store
+        .backup_snapshot()
+        .unwrap()
+        .copy_to(&copy.join(STORE_FILE))
+        .unwrap();
+    check(&Store::open(&copy).unwrap());
+    // Published again without clusters written (the search index rebuilt):
+    // still valid.
+    store.set_index_pending(true).unwrap();
+    store.set_index_pending(false).unwrap();
+    check(&store);
+    // An incremental write: b leaves (its keys with it), a's key 12 is its
+    // own now.
+    store
+        .write_clustering(false, false, &[], &[], |w| {
+            w.remove_record(&b)?;
+            w.put_key(12, 2, [(&a, keys_a.titles)])?;
+            w.put_key(13, 1, [])
+        })
+        .unwrap();
+    store.set_index_pending(false).unwrap();
+    let snap = store.snapshot().unwrap();
+    assert!(snap.match_index_ready().unwrap());
+    assert_eq!(snap.match_record(&b).unwrap(), None);
+    assert_eq!(snap.key_bucket(12).unwrap().unwrap().records.len(), 1);
+    assert_eq!(snap.key_bucket(13).unwrap(), None);
+    drop(snap);
+    // Clusters written without the index: it no longer says it is whole.
+    store.apply_clusters(&[], &[]).unwrap();
+    assert!(!store.snapshot().unwrap().match_index_ready().unwrap());
+    // Nor after a publishing that did not carry it forward (an earlier
+    // version's harvest writes clusters and publishes them).
+    store
+        .write_clustering(false, false, &[], &[], |_| Ok(()))
+        .unwrap();
+    store.set_index_pending(false).unwrap();
+    assert!(store.snapshot().unwrap().match_index_ready().unwrap());
+    let txn = store.db().begin_write().unwrap();
+    {
+        let mut meta = txn.open_table(META).unwrap();
+        let next = match_index::generation(&meta).unwrap() + 1;
+        meta.insert("published", &next.to_le_bytes()[..]).unwrap();
+    }
+    txn.commit().unwrap();
+    assert!(!store.snapshot().unwrap().match_index_ready().unwrap());
+}

@@ -484,3 +484,168 @@ fn records_of_an_earlier_layout_are_upgraded_from_their_stored_marc() {
         .unwrap();
     assert_eq!(again, sample, "description, holdings and MARC as harvested");
 }
+
+/// The `<record>` element of a record in a MARCXML export: its start and
+/// end (after `</record>`).
+fn record_block(xml: &str, id: &str) -> (usize, usize) {
+    let at = xml
+        .find(&format!("<controlfield tag=\"001\">{id}</controlfield>"))
+        .unwrap();
+    let start = xml[..at].rfind("<record>").unwrap();
+    let end = at + xml[at..].find("</record>").unwrap() + "</record>".len();
+    (start, end)
+}
+
+/// Every work as stored, by id.
+fn works_of(store: &Store) -> HashMap<u64, unicat_store::WorkEntry> {
+    store.works().unwrap()
+}
+
+/// Issue 22's changed night: a re-harvest that reads only the records near
+/// its changes, through the key index the store keeps, gives the clusters
+/// (ids included) and works that reading every view gives, and leaves the
+/// key index and work profiles as writing them whole would — across a
+/// record added (a new cluster that joins a work), one changed (its
+/// cluster leaves its work), one changed to another's title, and one
+/// deleted.
+#[test]
+fn a_reharvest_near_its_changes_gives_what_reading_every_view_gives() {
+    let near_dir = tempfile::tempdir().unwrap();
+    let whole_dir = tempfile::tempdir().unwrap();
+    let near_config = labelled_copy(near_dir.path());
+    let whole_config = labelled_copy(whole_dir.path());
+    drop(harvest_all(&whole_config));
+    let (store, _) = harvest_all(&near_config);
+    assert!(store.snapshot().unwrap().match_index_ready().unwrap());
+    let records_before = assignments(&store);
+    let works_before = work_assignments(&store);
+    let lib02 = |id: &str| ("lib02".to_string(), id.to_string());
+    // A lib02 record alone in its cluster, in a work of several clusters.
+    let mut size: HashMap<u64, std::collections::HashSet<u64>> = HashMap::new();
+    for (r, w) in &works_before {
+        size.entry(*w).or_default().insert(records_before[r]);
+    }
+    let mut ids: Vec<&(String, String)> = records_before
+        .keys()
+        .filter(|(l, _)| l == "lib02")
+        .collect();
+    ids.sort();
+    let mut members: HashMap<u64, usize> = HashMap::new();
+    for c in records_before.values() {
+        *members.entry(*c).or_default() += 1;
+    }
+    let leaver = ids
+        .iter()
+        .find(|r| size[&works_before[**r]].len() > 1 && members[&records_before[**r]] == 1)
+        .expect("a lib02 record alone in its cluster, in a work of several clusters")
+        .1
+        .clone();
+    drop(store);
+
+    let path = near_dir.path().join("lib02/records.xml");
+    let mut xml = std::fs::read_to_string(&path).unwrap();
+    // The leaver gets a title of its own.
+    let (start, end) = record_block(&xml, &leaver);
+    let block = xml[start..end].to_string();
+    let a = block.find("<datafield tag=\"245\"").unwrap();
+    let a = a + block[a..].find("<subfield code=\"a\">").unwrap() + "<subfield code=\"a\">".len();
+    let b = a + block[a..].find("</subfield>").unwrap();
+    let mut retitled = block.clone();
+    retitled.replace_range(a..b, "Advanced compiler construction");
+    // Without the uniform title that may name its work too.
+    for tag in ["130", "240"] {
+        if let Some(at) = retitled.find(&format!("<datafield tag=\"{tag}\"")) {
+            let to = at + retitled[at..].find("</datafield>").unwrap() + "</datafield>".len();
+            retitled.replace_range(at..to, "");
+        }
+    }
+    xml.replace_range(start..end, &retitled);
+    // lib02-000001 (Fine, The ideas behind the chess openings, algebraic
+    // ed.) is copied as another edition under an id of its own, without
+    // its identifiers: a cluster of its own in the same work.
+    let (start, end) = record_block(&xml, "lib02-000001");
+    let mut copy = xml[start..end].replace("lib02-000001", "lib02-999999");
+    for tag in ["010", "020"] {
+        let at = copy.find(&format!("<datafield tag=\"{tag}\"")).unwrap();
+        let to = at + copy[at..].find("</datafield>").unwrap() + "</datafield>".len();
+        copy.replace_range(at..to, "");
+    }
+    copy = copy
+        .replace("Algebraic ed., 1st ed.", "3rd ed.")
+        .replace("900202s1990", "900202s2001")
+        .replace(
+            "<subfield code=\"c\">1990</subfield>",
+            "<subfield code=\"c\">2001</subfield>",
+        );
+    xml.insert_str(end, &format!("\n{copy}"));
+    // lib02-000004 goes.
+    let (start, end) = record_block(&xml, "lib02-000004");
+    xml.replace_range(start..end, "");
+    std::fs::write(&path, &xml).unwrap();
+    std::fs::write(whole_dir.path().join("lib02/records.xml"), &xml).unwrap();
+
+    // The whole copy's store forgets its key index: the next harvest reads
+    // every view (and writes the index whole).
+    {
+        let store = Store::open(&whole_dir.path().join("index")).unwrap();
+        store.apply_clusters(&[], &[]).unwrap();
+        assert!(!store.snapshot().unwrap().match_index_ready().unwrap());
+    }
+    let (near, near_published) = harvest_all(&near_config);
+    let (whole, whole_published) = harvest_all(&whole_config);
+    let (near_published, whole_published) = (
+        near_published.unwrap().clusters,
+        whole_published.unwrap().clusters,
+    );
+    assert!(!near_published.full && !whole_published.full);
+    assert_eq!(whole_published.read, whole_published.records);
+    assert!(
+        near_published.read < near_published.records / 2,
+        "only the records near the changes are read: {} of {}",
+        near_published.read,
+        near_published.records
+    );
+    assert_eq!(near_published.total, whole_published.total);
+    // Cluster and work ids, not only the partitions, are the same.
+    assert_eq!(assignments(&near), assignments(&whole));
+    assert_eq!(works_of(&near), works_of(&whole));
+    assert!(!near_published.works_changed.is_empty());
+    let works_after = work_assignments(&near);
+    let clusters_after = assignments(&near);
+    // The leaver's cluster left its work; the copy founded a cluster of
+    // its own in its original's work; the deleted record is gone.
+    let was_with: Vec<&(String, String)> = works_before
+        .iter()
+        .filter(|(r, w)| **w == works_before[&lib02(&leaver)] && r.1 != leaver)
+        .map(|(r, _)| r)
+        .collect();
+    assert!(!was_with.is_empty());
+    for r in was_with {
+        assert_ne!(
+            works_after[r],
+            works_after[&lib02(&leaver)],
+            "{r:?} and the leaver"
+        );
+    }
+    assert_ne!(
+        clusters_after[&lib02("lib02-999999")],
+        clusters_after[&lib02("lib02-000001")]
+    );
+    assert_eq!(
+        works_after[&lib02("lib02-999999")],
+        works_after[&lib02("lib02-000001")]
+    );
+    assert!(!clusters_after.contains_key(&lib02("lib02-000004")));
+    // The key index kept up to date is the one written whole.
+    let (near_index, whole_index) = (
+        near.snapshot().unwrap().match_index_entries().unwrap(),
+        whole.snapshot().unwrap().match_index_entries().unwrap(),
+    );
+    assert!(near.snapshot().unwrap().match_index_ready().unwrap());
+    assert_eq!(near_index.records.len(), clusters_after.len());
+    assert_eq!(near_index.profiles.len() as u64, near_published.total);
+    assert!(
+        near_index == whole_index,
+        "the key index kept up to date differs from one written whole"
+    );
+}
