@@ -17,12 +17,13 @@
 
 use crate::HarvestError;
 use crate::recluster::{
-    Carriers, ClusterUpdate, IndexTables, KeyChange, TablesChange, group_works, profiles_of,
+    Carriers, ClusterUpdate, IndexTables, KeyChange, TablesChange, group_works, id_for_new_cluster,
+    profiles_of,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use unicat_match::keys::{RecordKeys, key_stops};
 use unicat_match::works::Profile;
-use unicat_match::{ClusterId, Clustering, KeyIndex, Manifestation};
+use unicat_match::{Clustering, KeyIndex, Manifestation};
 use unicat_store::{
     Changes, ClusterEntry, KeyBucket, MatchRecord, MemberRef, Snapshot, Store, WorkEntry,
 };
@@ -315,35 +316,13 @@ fn place_near(
                 upserted.push((id, entry));
             }
             None => {
-                let mut overlap: HashMap<u64, usize> = HashMap::new();
-                for &m in &cluster.members {
-                    if let Some(prev) = loaded.old[m as usize]
-                        && affected.contains(&prev)
-                        && !used.contains(&prev)
-                    {
-                        *overlap.entry(prev).or_default() += 1;
-                    }
-                }
-                let reuse = overlap
-                    .into_iter()
-                    .max_by_key(|(id, n)| (*n, std::cmp::Reverse(*id)))
-                    .map(|(id, _)| id);
-                let id = match reuse {
-                    Some(id) => id,
-                    None => {
-                        let founder = &refs[cluster.members[0] as usize];
-                        let mut salt = 0;
-                        loop {
-                            let id =
-                                ClusterId::for_founder(&founder.library, &founder.record_id, salt)
-                                    .0;
-                            if !used.contains(&id) && !kept(id)? {
-                                break id;
-                            }
-                            salt += 1;
-                        }
-                    }
-                };
+                let previous = cluster
+                    .members
+                    .iter()
+                    .filter_map(|&m| loaded.old[m as usize])
+                    .filter(|prev| affected.contains(prev) && !used.contains(prev));
+                let id =
+                    id_for_new_cluster(previous, &refs[cluster.members[0] as usize], &used, &kept)?;
                 used.insert(id);
                 ids.push(id);
                 upserted.push((id, entry_of(&cluster.members, &cluster.joins)));

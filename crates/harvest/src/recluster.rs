@@ -162,6 +162,36 @@ pub(crate) fn group_works(
         .collect()
 }
 
+/// The id of a cluster made anew: the old id it shares most members with
+/// (`previous`, one per member that had one, among the clusters re-opened
+/// and not yet reused; the smaller id on a tie), else a new id from its
+/// founder that is neither `used` nor `kept` by an untouched cluster.
+pub(crate) fn id_for_new_cluster<E>(
+    previous: impl IntoIterator<Item = u64>,
+    founder: &MemberRef,
+    used: &HashSet<u64>,
+    mut kept: impl FnMut(u64) -> Result<bool, E>,
+) -> Result<u64, E> {
+    let mut overlap: HashMap<u64, usize> = HashMap::new();
+    for prev in previous {
+        *overlap.entry(prev).or_default() += 1;
+    }
+    if let Some((id, _)) = overlap
+        .into_iter()
+        .max_by_key(|(id, n)| (*n, std::cmp::Reverse(*id)))
+    {
+        return Ok(id);
+    }
+    let mut salt = 0;
+    loop {
+        let id = ClusterId::for_founder(&founder.library, &founder.record_id, salt).0;
+        if !used.contains(&id) && !kept(id)? {
+            return Ok(id);
+        }
+        salt += 1;
+    }
+}
+
 /// Each cluster's work profile, from its members' views.
 pub(crate) fn profiles_of(ms: &[Manifestation], clusters: &[&[u32]]) -> Vec<Profile> {
     clusters
@@ -419,36 +449,16 @@ fn recluster_whole(
             }
             None => {
                 // Reuse the old id it shares most members with.
-                let mut overlap: HashMap<u64, usize> = HashMap::new();
-                for &m in &cluster.members {
-                    if let Some(i) = old_id_at(m)
-                        && let prev = old[i as usize].0
-                        && affected.contains(&prev)
-                        && !used.contains(&prev)
-                    {
-                        *overlap.entry(prev).or_default() += 1;
-                    }
-                }
-                let reuse = overlap
-                    .into_iter()
-                    .max_by_key(|(id, n)| (*n, std::cmp::Reverse(*id)))
-                    .map(|(id, _)| id);
-                let id = match reuse {
-                    Some(id) => id,
-                    None => {
-                        let founder = &refs[cluster.members[0] as usize];
-                        let mut salt = 0;
-                        loop {
-                            let id =
-                                ClusterId::for_founder(&founder.library, &founder.record_id, salt)
-                                    .0;
-                            if !used.contains(&id) && !kept.contains(&id) {
-                                break id;
-                            }
-                            salt += 1;
-                        }
-                    }
-                };
+                let previous = cluster
+                    .members
+                    .iter()
+                    .filter_map(|&m| old_id_at(m).map(|i| old[i as usize].0))
+                    .filter(|prev| affected.contains(prev) && !used.contains(prev));
+                let id =
+                    id_for_new_cluster(previous, &refs[cluster.members[0] as usize], &used, |id| {
+                        Ok::<_, std::convert::Infallible>(kept.contains(&id))
+                    })
+                    .unwrap_or_else(|never| match never {});
                 used.insert(id);
                 ids.push(id);
                 chosen.push((id, cluster));
