@@ -387,17 +387,12 @@ fn finish(
         return Ok(None);
     }
     // Profiles of the clusters written.
-    let changed: Vec<&[u32]> = built
-        .iter()
-        .filter(|c| c.existing.is_none() || !c.joins.is_empty())
-        .map(|c| c.members.as_slice())
-        .collect();
-    let changed_ids: Vec<u64> = built
+    let (changed_ids, changed): (Vec<u64>, Vec<&[u32]>) = built
         .iter()
         .zip(&ids)
         .filter(|(c, _)| c.existing.is_none() || !c.joins.is_empty())
-        .map(|(_, id)| *id)
-        .collect();
+        .map(|(c, id)| (*id, c.members.as_slice()))
+        .unzip();
     let mut fresh: BTreeMap<u64, Profile> = changed_ids
         .iter()
         .copied()
