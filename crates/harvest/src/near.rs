@@ -18,7 +18,7 @@
 use crate::HarvestError;
 use crate::recluster::{
     Carriers, ClusterUpdate, IndexTables, KeyChange, TablesChange, group_works, id_for_new_cluster,
-    profiles_of,
+    keep_old_joins, profiles_of,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use unicat_match::keys::{RecordKeys, key_stops};
@@ -294,25 +294,7 @@ fn place_near(
                     continue;
                 }
                 let mut entry = entry_of(&cluster.members, &cluster.joins);
-                // Keep the joins recorded before this run.
-                let old_entry = fixed_entries[&id];
-                let shift: HashMap<&MemberRef, u32> = entry
-                    .members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (m, i as u32))
-                    .collect();
-                let mut joins: Vec<(u32, u32)> = old_entry
-                    .joins
-                    .iter()
-                    .filter_map(|(a, b)| {
-                        let a = shift.get(old_entry.members.get(*a as usize)?)?;
-                        let b = shift.get(old_entry.members.get(*b as usize)?)?;
-                        Some((*a, *b))
-                    })
-                    .collect();
-                joins.extend(entry.joins);
-                entry.joins = joins;
+                keep_old_joins(&mut entry, fixed_entries[&id]);
                 upserted.push((id, entry));
             }
             None => {

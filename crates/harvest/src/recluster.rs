@@ -162,6 +162,30 @@ pub(crate) fn group_works(
         .collect()
 }
 
+/// Keeps the joins a reopened cluster recorded before this run (`old`,
+/// its stored entry) in its new entry, before this run's joins: positions
+/// are moved to where each member now stands, joins of members that left
+/// are dropped.
+pub(crate) fn keep_old_joins(entry: &mut ClusterEntry, old: &ClusterEntry) {
+    let shift: HashMap<&MemberRef, u32> = entry
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m, i as u32))
+        .collect();
+    let mut joins: Vec<(u32, u32)> = old
+        .joins
+        .iter()
+        .filter_map(|(a, b)| {
+            let a = shift.get(old.members.get(*a as usize)?)?;
+            let b = shift.get(old.members.get(*b as usize)?)?;
+            Some((*a, *b))
+        })
+        .collect();
+    joins.append(&mut entry.joins);
+    entry.joins = joins;
+}
+
 /// The id of a cluster made anew: the old id it shares most members with
 /// (`previous`, one per member that had one, among the clusters re-opened
 /// and not yet reused; the smaller id on a tie), else a new id from its
@@ -470,25 +494,7 @@ fn recluster_whole(
         .map(|&(id, cluster)| {
             let mut entry = entry_of(&cluster.members, &cluster.joins);
             if cluster.existing.is_some() {
-                // Keep the joins recorded before this run.
-                let old_entry = fixed_entries[&id];
-                let shift: HashMap<&MemberRef, u32> = entry
-                    .members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (m, i as u32))
-                    .collect();
-                let mut joins: Vec<(u32, u32)> = old_entry
-                    .joins
-                    .iter()
-                    .filter_map(|(a, b)| {
-                        let a = shift.get(old_entry.members.get(*a as usize)?)?;
-                        let b = shift.get(old_entry.members.get(*b as usize)?)?;
-                        Some((*a, *b))
-                    })
-                    .collect();
-                joins.extend(entry.joins);
-                entry.joins = joins;
+                keep_old_joins(&mut entry, fixed_entries[&id]);
             }
             (id, entry)
         })
