@@ -32,6 +32,7 @@ mod date;
 pub mod fold;
 pub mod folio;
 mod format;
+mod hash;
 pub mod holdings;
 mod identifiers;
 mod kind;
@@ -39,6 +40,7 @@ mod record;
 
 pub use date::{copyright_year_from_008, year_from_008, year_in, years_in};
 pub use format::{MaterialFormat, detect as detect_format, is_online};
+pub use hash::content_hash;
 pub use holdings::{
     Availability, Coverage, CoverageVerdict, HoldingsMapping, HoldingsRecord, HoldingsStatement,
     HoldingsSummary, Item, StatementKind, summarize,

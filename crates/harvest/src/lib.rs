@@ -231,10 +231,6 @@ pub async fn harvest_and_publish(
                     .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))?
             })
         })?;
-        // The change log follows the index (a harvest that dies before
-        // this line left "index pending" set: the next one rebuilds the
-        // index and records every change again).
-        store.record_cluster_changes(&published.clusters, &published.gone, clusters.full)?;
         let documents = published.documents;
         store.set_index_pending(false)?;
         store.set_match_rules(unicat_match::VIEW_VERSION)?;
@@ -298,7 +294,6 @@ pub fn reindex(
     };
     store.set_index_pending(true)?;
     let published = publish(network, store, index, &update, || Ok(()))?;
-    store.record_cluster_changes(&published.clusters, &published.gone, true)?;
     store.set_index_pending(false)?;
     Ok(ReindexReport {
         documents: published.documents,

@@ -78,22 +78,24 @@ pub struct Published {
     pub gone: Vec<u64>,
 }
 
-/// What the change log keeps of a document: a hash of all it serves.
-fn published(doc: &ClusterDoc, id: u64) -> PublishedCluster {
-    let bytes = serde_json::to_vec(doc).unwrap_or_default();
+/// What the change log keeps of a document: a hash of all it serves (its
+/// stored form, which is the whole document).
+fn published(doc: &ClusterDoc, prepared: &PreparedDoc, id: u64) -> PublishedCluster {
     let mut libraries: Vec<String> = doc.libraries().map(str::to_string).collect();
     libraries.sort_unstable();
     libraries.dedup();
     PublishedCluster {
         id,
-        hash: unicat_store::content_hash(&bytes),
+        hash: unicat_store::content_hash(prepared.stored()),
         libraries,
     }
 }
 
 /// Applies a cluster update to the index and commits, once `before_commit`
-/// says so (an error from it leaves the index as it was). Returns what it
-/// wrote, for the change log.
+/// says so (an error from it leaves the index as it was), then records
+/// what changed in the store's change log (OAI-PMH's datestamps): staged
+/// while the index commits, made durable only after it. Returns what it
+/// wrote.
 pub fn publish(
     network: &Network,
     store: &Store,
@@ -163,11 +165,13 @@ pub fn publish(
                                     |(mut doc, extra)| {
                                         doc.work =
                                             update.work_of.get(&id).map(|&w| WorkId(w).to_string());
+                                        let prepared = index.prepare(&doc, &extra);
+                                        let log = published(&doc, &prepared, id);
                                         (
-                                            index.prepare(&doc, &extra),
+                                            prepared,
                                             to_solr
                                                 .then(|| unicat_solr::solr_document(&doc, &extra)),
-                                            published(&doc, id),
+                                            log,
                                         )
                                     },
                                 ),
@@ -209,9 +213,20 @@ pub fn publish(
         let sent = w.commit().map_err(solr_error)?;
         tracing::info!(documents = sent, collection = %solr.as_ref().map_or("", |s| s.collection()), "Solr collection committed");
     }
-    writer
-        .commit()
-        .map_err(|e| HarvestError::Index(e.to_string()))?;
+    // The change log follows the index: staged beside the index's commit
+    // (tantivy finishes its segments on its own threads), durable after
+    // it. A harvest that dies before then leaves "index pending" set: the
+    // next one rebuilds the index and records every change again.
+    let staged = std::thread::scope(|scope| {
+        let committing = scope.spawn(move || writer.commit());
+        let staged = store.stage_cluster_changes(&log.clusters, &log.gone, update.full);
+        let committed = committing
+            .join()
+            .map_err(|_| HarvestError::Index("the index commit panicked".into()))?;
+        committed.map_err(|e| HarvestError::Index(e.to_string()))?;
+        Ok::<_, HarvestError>(staged?)
+    })?;
+    staged.commit()?;
     index
         .reload()
         .map_err(|e| HarvestError::Index(e.to_string()))?;

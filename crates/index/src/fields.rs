@@ -13,7 +13,8 @@ pub enum IndexField {
     Id,
     /// Titles (words).
     Title,
-    /// Every wording of the title as one folded value ([`crate::title_key`]).
+    /// Every wording of the title as one folded value ([`crate::title_key`]),
+    /// hashed ([`crate::title_key_term`]).
     TitleKey,
     /// The members' main entries (words, no positions).
     MainEntry,
@@ -126,7 +127,7 @@ pub fn document_fields(
         key(k.clone());
     }
     for k in &keys {
-        emit(IndexField::TitleKey, Exact(k));
+        emit(IndexField::TitleKey, Exact(&crate::title_key_term(k)));
     }
     for a in doc.authors.first().into_iter().chain(&extra.main_entries) {
         emit(IndexField::MainEntry, Words(a));

@@ -36,7 +36,9 @@ pub mod ranking {
         TITLE_PHRASE_BONUS,
     };
 }
-pub use query::{Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, tokens};
+pub use query::{
+    Minimum, Query, SearchField, Text, fuzzy_distance, most_of, title_key, title_key_term, tokens,
+};
 pub use schema::SearchText;
 pub use snapshot::IndexSnapshot;
 pub use suggest::Correction;
@@ -595,13 +597,24 @@ impl CatalogIndex {
 
 /// A cluster's tantivy document, made ahead of [`IndexUpdate::add_prepared`]
 /// so that callers can make many at once on their own threads.
-pub struct PreparedDoc(TantivyDocument);
+pub struct PreparedDoc(TantivyDocument, tantivy::schema::Field);
+
+impl PreparedDoc {
+    /// The cluster document as stored (postcard): all the index serves of
+    /// it, so a hash of it tells whether it changed.
+    pub fn stored(&self) -> &[u8] {
+        self.0
+            .get_first(self.1)
+            .and_then(|v| v.as_bytes())
+            .unwrap_or_default()
+    }
+}
 
 impl CatalogIndex {
     /// Makes a cluster's document (the work [`IndexUpdate::add`] does
     /// before handing it to the writer).
     pub fn prepare(&self, doc: &ClusterDoc, extra: &SearchText) -> PreparedDoc {
-        PreparedDoc(self.fields.document(doc, extra))
+        PreparedDoc(self.fields.document(doc, extra), self.fields.data)
     }
 }
 

@@ -177,7 +177,27 @@ pub fn fuzzy_distance(word: &str) -> u8 {
 /// A title's key: its words as indexed, a leading article dropped. Two
 /// titles with the same key are the same title to a patron.
 pub fn title_key(text: &str) -> String {
-    key_of(&tokens(text))
+    let mut joined = String::with_capacity(text.len());
+    for_each_token(text, |t| {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(t);
+    });
+    let kept = unicat_bib::fold::strip_leading_article(&joined).len();
+    joined.split_off(joined.len() - kept)
+}
+
+/// A title key as the index holds it ([`IndexField::TitleKey`]): a stable
+/// 64-bit hash of the key, in hex. Keys are long and nearly every one is
+/// a term of its own: as text they made the term dictionary a large part
+/// of indexing; as 16 hex digits they cost a third (the hash is injective
+/// on keys of one length, and 2^64 values make a collision between keys of
+/// different lengths unlikely in any catalogue).
+///
+/// [`IndexField::TitleKey`]: crate::IndexField::TitleKey
+pub fn title_key_term(key: &str) -> String {
+    format!("{:016x}", unicat_bib::content_hash(key.as_bytes()))
 }
 
 fn key_of(toks: &[String]) -> String {
@@ -223,14 +243,28 @@ fn field_of(f: &Fields, sf: SearchField) -> Field {
     }
 }
 
+thread_local! {
+    /// One analyzer per thread: building one (its boxed filters) per call
+    /// cost more than analysing a title.
+    static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+        std::cell::RefCell::new(analyzer());
+}
+
+/// Calls `f` with each word of `text` as the keyword fields analyse it.
+/// `f` must not analyse text itself.
+fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    ANALYZER.with_borrow_mut(|a| {
+        let mut stream = a.token_stream(text);
+        while stream.advance() {
+            f(&stream.token().text);
+        }
+    });
+}
+
 /// Analyses text as the keyword fields are analysed.
 pub fn tokens(text: &str) -> Vec<String> {
-    let mut a = analyzer();
-    let mut stream = a.token_stream(text);
     let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
+    for_each_token(text, |t| out.push(t.to_string()));
     out
 }
 
@@ -423,7 +457,7 @@ fn text_query(f: &Fields, searcher: &Searcher, text: &Text) -> Box<dyn TQuery> {
     }
     let key = |part: &[String]| -> Box<dyn TQuery> {
         Box::new(TermQuery::new(
-            Term::from_field_text(f.title_key, &key_of(part)),
+            Term::from_field_text(f.title_key, &title_key_term(&key_of(part))),
             IndexRecordOption::Basic,
         ))
     };

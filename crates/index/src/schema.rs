@@ -106,8 +106,8 @@ impl Fields {
             // their summary statements and coverage in 2026-12): an index
             // written with the old shape has another schema, and a harvest
             // rebuilds it from the store.
-            // (v3: the cluster's work.)
-            data: b.add_bytes_field("cluster_v3", STORED),
+            // (v3: the cluster's work; v4: title keys hashed.)
+            data: b.add_bytes_field("cluster_v4", STORED),
         };
         (b.build(), fields)
     }

@@ -6,7 +6,7 @@ use unicat_config::SolrSettings;
 
 /// The schema's name, which is its version: a collection whose schema has
 /// another name was made by another version of Unicat.
-pub const SCHEMA_NAME: &str = "unicat-cluster_v3-solr1";
+pub const SCHEMA_NAME: &str = "unicat-cluster_v4-solr1";
 
 /// The configset's files, as uploaded.
 pub const CONFIGSET_FILES: &[(&str, &str)] = &[

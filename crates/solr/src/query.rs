@@ -180,7 +180,12 @@ fn text_query(text: &Text, common: &dyn Fn(&str) -> bool) -> Value {
     } else {
         must.extend((0..n).map(clause));
     }
-    let key = |part: &[String]| term(IndexField::TitleKey.name(), &key_of(part));
+    let key = |part: &[String]| {
+        term(
+            IndexField::TitleKey.name(),
+            &unicat_index::title_key_term(&key_of(part)),
+        )
+    };
     should.push(constant(key(&toks), EXACT_TITLE_BONUS));
     for k in 1..n {
         let share = k as f32 / n as f32;

@@ -81,12 +81,34 @@ fn libraries(bytes: &[u8]) -> Result<Vec<String>, StoreError> {
 
 /// (stamp, hash, deleted, libraries) of a `cluster_changes` value.
 fn decode_value(v: &[u8]) -> Result<(u64, u64, bool, Vec<String>), StoreError> {
+    let (stamp, hash, deleted) = head(v)?;
+    Ok((stamp, hash, deleted, libraries(&v[17..])?))
+}
+
+/// (stamp, hash, deleted) of a `cluster_changes` value, without its
+/// libraries.
+fn head(v: &[u8]) -> Result<(u64, u64, bool), StoreError> {
     if v.len() < 17 {
         return Err(corrupt("a value shorter than 17 bytes"));
     }
     let stamp = u64::from_le_bytes(v[..8].try_into().expect("eight bytes"));
     let hash = u64::from_le_bytes(v[8..16].try_into().expect("eight bytes"));
-    Ok((stamp, hash, v[16] == 1, libraries(&v[17..])?))
+    Ok((stamp, hash, v[16] == 1))
+}
+
+/// Changes staged by [`Store::stage_cluster_changes`], not yet durable.
+pub struct StagedChanges {
+    txn: redb::WriteTransaction,
+    stamp: Option<u64>,
+}
+
+impl StagedChanges {
+    /// Makes the changes durable. Returns the stamp given to them (None
+    /// when nothing changed).
+    pub fn commit(self) -> Result<Option<u64>, StoreError> {
+        self.txn.commit()?;
+        Ok(self.stamp)
+    }
 }
 
 fn by_time_value(deleted: bool, libraries: &[String]) -> Vec<u8> {
@@ -128,22 +150,52 @@ impl Store {
         removed: &[u64],
         complete: bool,
     ) -> Result<Option<u64>, StoreError> {
+        self.stage_cluster_changes(published, removed, complete)?
+            .commit()
+    }
+
+    /// [`record_cluster_changes`](Self::record_cluster_changes) in two
+    /// steps: the changes are written into a transaction that only
+    /// [`StagedChanges::commit`] makes durable (dropping it leaves the log
+    /// as it was), so that a harvest can stage them while its index
+    /// commits and commit them after it.
+    pub fn stage_cluster_changes(
+        &self,
+        published: &[PublishedCluster],
+        removed: &[u64],
+        complete: bool,
+    ) -> Result<StagedChanges, StoreError> {
         let stamp = now().max(self.last_change_stamp()? + 1);
         let mut changed = 0u64;
+        let first = self.meta(LAST_STAMP)?.is_none();
         let txn = self.db().begin_write()?;
         {
             let mut changes = txn.open_table(CHANGES)?;
             let mut by_time = txn.open_table(BY_TIME)?;
-            for p in published {
-                let old = changes
-                    .get(p.id)?
-                    .map(|v| decode_value(v.value()))
-                    .transpose()?;
-                if let Some((old_stamp, hash, deleted, libs)) = &old {
-                    if !deleted && *hash == p.hash && *libs == p.libraries {
+            // In id order: redb's B-trees take sorted inserts for less.
+            let mut order: Vec<&PublishedCluster> = published.iter().collect();
+            order.sort_unstable_by_key(|p| p.id);
+            let mut joined = String::new();
+            for p in &order {
+                joined.clear();
+                for (i, l) in p.libraries.iter().enumerate() {
+                    if i > 0 {
+                        joined.push(' ');
+                    }
+                    joined.push_str(l);
+                }
+                let old = changes.get(p.id)?.map(|v| {
+                    let v = v.value();
+                    head(v).map(|(stamp, hash, deleted)| {
+                        (stamp, hash, deleted, v.get(17..) == Some(joined.as_bytes()))
+                    })
+                });
+                if let Some(old) = old {
+                    let (old_stamp, hash, deleted, same_libraries) = old?;
+                    if !deleted && hash == p.hash && same_libraries {
                         continue;
                     }
-                    by_time.remove((*old_stamp, p.id))?;
+                    by_time.remove((old_stamp, p.id))?;
                 }
                 changes.insert(
                     p.id,
@@ -154,12 +206,19 @@ impl Store {
             }
             let mut gone: Vec<u64> = removed.to_vec();
             if complete {
-                let live: std::collections::HashSet<u64> = published.iter().map(|p| p.id).collect();
+                // Every recorded cluster not published, by one walk beside
+                // the published ids (both in id order).
+                let mut live = order.iter().map(|p| p.id).peekable();
                 for entry in changes.iter()? {
                     let (k, v) = entry?;
-                    let (_, _, deleted, _) = decode_value(v.value())?;
-                    if !deleted && !live.contains(&k.value()) {
-                        gone.push(k.value());
+                    let id = k.value();
+                    while live.next_if(|&l| l < id).is_some() {}
+                    if live.peek() == Some(&id) {
+                        continue;
+                    }
+                    let (_, _, deleted) = head(v.value())?;
+                    if !deleted {
+                        gone.push(id);
                     }
                 }
             }
@@ -179,7 +238,7 @@ impl Store {
                 by_time.insert((stamp, id), by_time_value(true, &libs).as_slice())?;
                 changed += 1;
             }
-            if changed > 0 || self.meta(LAST_STAMP)?.is_none() {
+            if changed > 0 || first {
                 let mut meta = txn.open_table(crate::META)?;
                 let last = if changed > 0 {
                     stamp
@@ -189,8 +248,10 @@ impl Store {
                 meta.insert(LAST_STAMP, &last.to_le_bytes()[..])?;
             }
         }
-        txn.commit()?;
-        Ok((changed > 0).then_some(stamp))
+        Ok(StagedChanges {
+            txn,
+            stamp: (changed > 0).then_some(stamp),
+        })
     }
 
     /// When one cluster last changed (deleted ones too); None when it never
@@ -356,5 +417,59 @@ mod tests {
         assert!(store.cluster_change(2).unwrap().unwrap().deleted);
         assert!(!store.cluster_change(1).unwrap().unwrap().deleted);
         assert!(store.cluster_change(99).unwrap().is_none());
+    }
+
+    #[test]
+    fn staged_changes_count_only_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let staged = store
+            .stage_cluster_changes(&[p(1, 10, &["a"])], &[], true)
+            .unwrap();
+        drop(staged); // the index commit failed
+        assert!(store.cluster_change(1).unwrap().is_none());
+        assert_eq!(store.last_change_stamp().unwrap(), 0);
+        let stamp = store
+            .stage_cluster_changes(&[p(1, 10, &["a"])], &[], true)
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert!(stamp.is_some());
+        assert_eq!(
+            store.cluster_change(1).unwrap().unwrap().stamp,
+            stamp.unwrap()
+        );
+    }
+
+    #[test]
+    fn a_complete_publish_in_any_order_deletes_exactly_the_clusters_it_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let all = [
+            p(5, 50, &["a"]),
+            p(1, 10, &["a"]),
+            p(3, 30, &["b"]),
+            p(2, 20, &["a", "b"]),
+        ];
+        store.record_cluster_changes(&all, &[], true).unwrap();
+        // Published out of id order, 1 and 3 missing; 2 only changes its
+        // libraries (same hash), 5 is as it was.
+        let stamp = store
+            .record_cluster_changes(&[p(5, 50, &["a"]), p(2, 20, &["b"])], &[], true)
+            .unwrap()
+            .unwrap();
+        let state = |id| store.cluster_change(id).unwrap().unwrap();
+        assert!(state(1).deleted && state(3).deleted);
+        assert_eq!(state(1).stamp, stamp);
+        assert!(!state(2).deleted);
+        assert_eq!(
+            (state(2).stamp, state(2).libraries.clone()),
+            (stamp, vec!["b".to_string()])
+        );
+        assert!(!state(5).deleted);
+        assert!(
+            state(5).stamp < stamp,
+            "an unchanged cluster keeps its stamp"
+        );
     }
 }

@@ -33,7 +33,7 @@ mod state;
 mod works;
 
 pub use backup::{CopyCounts, PublishMark, StoreSnapshot};
-pub use changes::{ClusterChange, PublishedCluster};
+pub use changes::{ClusterChange, PublishedCluster, StagedChanges};
 pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;

@@ -471,7 +471,7 @@ fn a_missing_collection_or_another_versions_schema_is_refused_clearly(d: &Demo) 
         assert!(!out.status.success(), "{args:?}");
         let text = harness::text(&out);
         assert!(
-            text.contains("has schema") && text.contains("unicat-cluster_v3"),
+            text.contains("has schema") && text.contains("unicat-cluster_v4"),
             "{args:?}: {text}"
         );
     }
