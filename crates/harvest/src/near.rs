@@ -17,8 +17,8 @@
 
 use crate::HarvestError;
 use crate::recluster::{
-    Carriers, ClusterUpdate, IndexTables, KeyChange, TablesChange, group_works, id_for_new_cluster,
-    keep_old_joins, profiles_of,
+    Carriers, ClusterUpdate, IndexTables, KeyChange, Regrouped, TablesChange, id_for_new_cluster,
+    keep_old_joins, profiles_of, regroup_works,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use unicat_match::keys::{RecordKeys, key_stops};
@@ -398,29 +398,14 @@ fn finish(
             profiles.push(fresh[id].clone());
         }
     }
-    let previous: HashMap<u64, u64> = stored_works
-        .iter()
-        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
-        .collect();
-    let works = group_works(&previous, &profiles, &order_ids);
+    let Regrouped {
+        works,
+        changed: works_changed,
+        removed: works_removed,
+        work_of,
+        previous,
+    } = regroup_works(&stored_works, &profiles, &order_ids);
     drop(profiles);
-    let works_changed: HashSet<u64> = works
-        .iter()
-        .filter(|(id, e)| stored_works.get(id) != Some(e))
-        .map(|(id, _)| *id)
-        .collect();
-    let works_removed: Vec<u64> = {
-        let now: HashSet<u64> = works.iter().map(|(id, _)| *id).collect();
-        stored_works
-            .keys()
-            .copied()
-            .filter(|id| !now.contains(id))
-            .collect()
-    };
-    let work_of: HashMap<u64, u64> = works
-        .iter()
-        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
-        .collect();
     let reused: HashSet<u64> = upserted.iter().map(|(id, _)| *id).collect();
     let mut rework: Vec<(u64, ClusterEntry)> = Vec::new();
     for id in &order_ids {

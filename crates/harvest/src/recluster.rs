@@ -107,9 +107,66 @@ pub(crate) enum TablesChange {
     },
 }
 
+/// Works grouped again, and how they differ from the stored ones.
+pub(crate) struct Regrouped {
+    /// Every work, by id.
+    pub works: Vec<(u64, WorkEntry)>,
+    /// The works that are not as stored (only those are written).
+    pub changed: HashSet<u64>,
+    /// Stored works that no longer exist.
+    pub removed: Vec<u64>,
+    /// Each cluster's work now.
+    pub work_of: HashMap<u64, u64>,
+    /// Each cluster's stored work.
+    pub previous: HashMap<u64, u64>,
+}
+
+/// Each cluster's work, from works with their clusters.
+fn clusters_to_works<'a>(
+    works: impl IntoIterator<Item = (&'a u64, &'a WorkEntry)>,
+) -> HashMap<u64, u64> {
+    works
+        .into_iter()
+        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
+        .collect()
+}
+
+/// Groups the clusters `ids` (each with its [`Profile`]) into works, keeping
+/// the stored works' ids where their clusters stay together, and says what
+/// changed against `stored`.
+pub(crate) fn regroup_works(
+    stored: &HashMap<u64, WorkEntry>,
+    profiles: &[Profile],
+    ids: &[u64],
+) -> Regrouped {
+    let previous = clusters_to_works(stored);
+    let works = group_works(&previous, profiles, ids);
+    let changed: HashSet<u64> = works
+        .iter()
+        .filter(|(id, e)| stored.get(id) != Some(e))
+        .map(|(id, _)| *id)
+        .collect();
+    let removed: Vec<u64> = {
+        let now: HashSet<u64> = works.iter().map(|(id, _)| *id).collect();
+        stored
+            .keys()
+            .copied()
+            .filter(|id| !now.contains(id))
+            .collect()
+    };
+    let work_of = clusters_to_works(works.iter().map(|(w, e)| (w, e)));
+    Regrouped {
+        works,
+        changed,
+        removed,
+        work_of,
+        previous,
+    }
+}
+
 /// Groups every cluster into works (see `unicat_match::works`), keeping the
 /// stored works' ids where their clusters stay together.
-pub(crate) fn group_works(
+fn group_works(
     previous: &HashMap<u64, u64>,
     profiles: &[Profile],
     ids: &[u64],
@@ -511,32 +568,16 @@ fn recluster_whole(
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
     let t = std::time::Instant::now();
-    let previous: HashMap<u64, u64> = stored_works
-        .iter()
-        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
-        .collect();
     let members: Vec<&[u32]> = built.iter().map(|c| c.members.as_slice()).collect();
     let profiles = profiles_of(&ms, &members);
     drop(members);
-    let works = group_works(&previous, &profiles, &ids);
-    // Only the works that are not as stored are written.
-    let works_changed: HashSet<u64> = works
-        .iter()
-        .filter(|(id, e)| stored_works.get(id) != Some(e))
-        .map(|(id, _)| *id)
-        .collect();
-    let works_removed: Vec<u64> = {
-        let now: HashSet<u64> = works.iter().map(|(id, _)| *id).collect();
-        stored_works
-            .keys()
-            .copied()
-            .filter(|id| !now.contains(id))
-            .collect()
-    };
-    let work_of: HashMap<u64, u64> = works
-        .iter()
-        .flat_map(|(w, e)| e.clusters.iter().map(move |c| (*c, *w)))
-        .collect();
+    let Regrouped {
+        works,
+        changed: works_changed,
+        removed: works_removed,
+        work_of,
+        previous,
+    } = regroup_works(&stored_works, &profiles, &ids);
     let rework: Vec<(u64, ClusterEntry)> = if full {
         Vec::new()
     } else {
