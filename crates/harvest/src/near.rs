@@ -17,8 +17,8 @@
 
 use crate::HarvestError;
 use crate::recluster::{
-    Carriers, ClusterUpdate, IndexTables, KeyChange, Regrouped, TablesChange, id_for_new_cluster,
-    keep_old_joins, profiles_of, regroup_works,
+    Carriers, ClusterUpdate, IndexTables, KeyChange, Regrouped, TablesChange, cluster_entry,
+    id_for_new_cluster, keep_old_joins, profiles_of, regroup_works,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use unicat_match::keys::{RecordKeys, key_stops};
@@ -274,16 +274,8 @@ fn place_near(
         Ok(!affected.contains(&id) && snap.cluster(id)?.is_some())
     };
     let refs = &loaded.refs;
-    let entry_of = |members: &[u32], joins: &[unicat_match::Join<u32>]| {
-        let at = |r: u32| members.iter().position(|&m| m == r).map(|i| i as u32);
-        ClusterEntry {
-            members: members.iter().map(|&m| refs[m as usize].clone()).collect(),
-            joins: joins
-                .iter()
-                .filter_map(|j| Some((at(j.record)?, at(j.with)?)))
-                .collect(),
-        }
-    };
+    let entry_of =
+        |members: &[u32], joins: &[unicat_match::Join<u32>]| cluster_entry(refs, members, joins);
     let mut ids: Vec<u64> = Vec::with_capacity(built.len());
     let mut upserted: Vec<(u64, ClusterEntry)> = Vec::new();
     for cluster in &built {

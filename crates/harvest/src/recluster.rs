@@ -219,6 +219,23 @@ fn group_works(
         .collect()
 }
 
+/// A cluster's stored entry: its members (positions in `refs`) by
+/// reference, and its joins as positions among those members.
+pub(crate) fn cluster_entry(
+    refs: &[MemberRef],
+    members: &[u32],
+    joins: &[unicat_match::Join<u32>],
+) -> ClusterEntry {
+    let at = |r: u32| members.iter().position(|&m| m == r).map(|i| i as u32);
+    ClusterEntry {
+        members: members.iter().map(|&m| refs[m as usize].clone()).collect(),
+        joins: joins
+            .iter()
+            .filter_map(|j| Some((at(j.record)?, at(j.with)?)))
+            .collect(),
+    }
+}
+
 /// Keeps the joins a reopened cluster recorded before this run (`old`,
 /// its stored entry) in its new entry, before this run's joins: positions
 /// are moved to where each member now stands, joins of members that left
@@ -507,16 +524,8 @@ fn recluster_whole(
         .collect();
     // Ids are chosen in order (a reused id is taken once); the entries,
     // which copy every member's reference, are then written on rayon.
-    let entry_of = |members: &[u32], joins: &[unicat_match::Join<u32>]| {
-        let at = |r: u32| members.iter().position(|&m| m == r).map(|i| i as u32);
-        ClusterEntry {
-            members: members.iter().map(|&m| refs[m as usize].clone()).collect(),
-            joins: joins
-                .iter()
-                .filter_map(|j| Some((at(j.record)?, at(j.with)?)))
-                .collect(),
-        }
-    };
+    let entry_of =
+        |members: &[u32], joins: &[unicat_match::Join<u32>]| cluster_entry(&refs, members, joins);
     let mut chosen: Vec<(u64, &unicat_match::ClusterBuild)> = Vec::new();
     // Every cluster's id, in the order of `built`.
     let mut ids: Vec<u64> = Vec::with_capacity(built.len());
