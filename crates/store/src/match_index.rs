@@ -262,6 +262,12 @@ pub struct MatchIndexWriter<'t> {
     fresh: bool,
     /// The group being changed, its sections in key order.
     group: Option<(u64, Sections)>,
+    /// A group that holds nothing yet (tables written whole), being
+    /// written straight into its value: its keys come in ascending order,
+    /// so no section needs a buffer of its own. `(group, last key)`.
+    appending: Option<(u64, u64)>,
+    /// The value of the group being appended.
+    value: Vec<u8>,
     /// The highest group written.
     written: Option<u64>,
 }
@@ -307,12 +313,32 @@ impl MatchIndexWriter<'_> {
         records: impl IntoIterator<Item = (&'r str, (u64, u64))>,
     ) -> Result<(), StoreError> {
         let g = group_of(key);
-        if self.group.as_ref().is_none_or(|(at, _)| *at != g) {
+        match self.appending {
+            Some((at, last)) if at == g && key > last => {
+                self.append_key(g, key, strength, records);
+                return Ok(());
+            }
+            Some((at, _)) if at == g => {
+                // Out of order within the group: keep it by sections.
+                let sections = group_sections(&self.value)?;
+                self.appending = None;
+                self.value.clear();
+                self.group = Some((g, sections));
+            }
+            _ => {}
+        }
+        // (Still appending here means appending another group.)
+        if self.appending.is_some() || self.group.as_ref().is_none_or(|(at, _)| *at != g) {
             self.flush()?;
-            let untouched = self.fresh && self.written.is_none_or(|w| g > w);
-            let sections = match (untouched, self.keys.get(g)?) {
-                (false, Some(v)) => group_sections(v.value())?,
-                _ => Vec::new(),
+            // A group past every group written to tables dropped whole
+            // holds nothing: it is not looked up.
+            if self.fresh && self.written.is_none_or(|w| g > w) {
+                self.append_key(g, key, strength, records);
+                return Ok(());
+            }
+            let sections = match self.keys.get(g)? {
+                Some(v) => group_sections(v.value())?,
+                None => Vec::new(),
             };
             self.group = Some((g, sections));
         }
@@ -338,8 +364,44 @@ impl MatchIndexWriter<'_> {
         Ok(())
     }
 
+    /// Appends a key's section to the group being appended (see
+    /// [`MatchIndexWriter::appending`]); a key without records is left out.
+    fn append_key<'r>(
+        &mut self,
+        g: u64,
+        key: u64,
+        strength: u8,
+        records: impl IntoIterator<Item = (&'r str, (u64, u64))>,
+    ) {
+        let at = self.value.len();
+        self.value.extend_from_slice(&key.to_le_bytes());
+        self.value.extend_from_slice(&[0; 4]);
+        self.value.push(strength);
+        let mut last: Option<&str> = None;
+        for (name, titles) in records {
+            debug_assert!(last.is_none_or(|l| l < name), "names in ascending order");
+            last = Some(name);
+            push_entry(&mut self.value, name, titles);
+        }
+        let len = self.value.len() - at - 12;
+        if len > 1 {
+            self.value[at + 8..at + 12].copy_from_slice(&(len as u32).to_le_bytes());
+        } else {
+            self.value.truncate(at);
+        }
+        self.appending = Some((g, key));
+    }
+
     /// Writes the group being changed.
     fn flush(&mut self) -> Result<(), StoreError> {
+        if let Some((g, _)) = self.appending.take() {
+            if !self.value.is_empty() {
+                self.keys.insert(g, self.value.as_slice())?;
+            }
+            self.value.clear();
+            self.written = Some(self.written.map_or(g, |w| w.max(g)));
+            return Ok(());
+        }
         let Some((g, sections)) = self.group.take() else {
             return Ok(());
         };
@@ -390,6 +452,8 @@ pub(crate) fn write(
         profiles: txn.open_table(WORK_PROFILES)?,
         fresh: full,
         group: None,
+        appending: None,
+        value: Vec::new(),
         written: None,
     };
     fill(&mut writer)?;

@@ -460,3 +460,41 @@ fn the_key_index_is_written_with_the_clusters_and_kept_in_backups() {
     txn.commit().unwrap();
     assert!(!store.snapshot().unwrap().match_index_ready().unwrap());
 }
+
+/// A whole write of the key index takes keys in any order: keys out of
+/// order within a group, a group left and come back to, a group below the
+/// ones written, and a key without records all read back as given.
+#[test]
+fn a_whole_key_index_write_reads_back_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let (a, b) = (MemberRef::new("a", "1"), MemberRef::new("b", "9"));
+    let group = |g: u64, k: u64| (g << 45) + k;
+    let writes: Vec<(u64, u8, Vec<&MemberRef>)> = vec![
+        (group(1, 5), 5, vec![&a]),
+        (group(1, 3), 2, vec![&a, &b]),
+        (group(2, 1), 1, vec![&b]),
+        (group(2, 2), 1, vec![]),
+        (group(1, 9), 3, vec![&b]),
+        (group(0, 7), 4, vec![&a]),
+        (group(3, 1), 2, vec![&a, &b]),
+        (group(3, 4), 2, vec![]),
+    ];
+    store
+        .write_clustering(true, true, &[], &[], |w| {
+            for (key, strength, records) in &writes {
+                w.put_key(*key, *strength, records.iter().map(|r| (*r, (1, 2))))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let snap = store.snapshot().unwrap();
+    for (key, strength, records) in &writes {
+        let expected = (!records.is_empty()).then(|| KeyBucket {
+            strength: *strength,
+            records: records.iter().map(|r| ((*r).clone(), (1, 2))).collect(),
+        });
+        assert_eq!(snap.key_bucket(*key).unwrap(), expected, "key {key:#x}");
+    }
+    assert_eq!(snap.key_bucket(group(2, 3)).unwrap(), None);
+}
