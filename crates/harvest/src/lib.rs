@@ -41,7 +41,10 @@ pub use error::HarvestError;
 pub use observer::{LogObserver, Observer};
 pub use probe::{SourceProbe, probe};
 pub use publish::{cluster_document, publish};
-pub use recluster::{ClusterUpdate, recluster, write_clusters};
+pub use recluster::{
+    ClusterUpdate, GroupedWorks, PendingWorks, recluster, recluster_deferred, write_cluster_tables,
+    write_clusters, write_works,
+};
 pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem, RecordWarningLine};
 
 use futures::StreamExt;
@@ -217,18 +220,38 @@ pub async fn harvest_and_publish(
             return Ok(None);
         }
         let started = Instant::now();
-        let clusters = recluster(&store, &changes, full || index_behind || rules_changed || upgraded > 0)?;
-        let cluster_time = started.elapsed();
-        let started = Instant::now();
-        // The assignments are written while the documents are built; the
-        // index commits only once they are in the store.
+        let mut clusters = recluster_deferred(&store, &changes, full || index_behind || rules_changed || upgraded > 0)?;
+        // The assignments are written while works are grouped and the
+        // documents built; the index commits only once they are in the
+        // store.
         store.set_index_pending(true)?;
+        let mut cluster_time = started.elapsed();
+        let mut started = Instant::now();
+        let pending = clusters.pending_works.take();
         let published = std::thread::scope(|scope| {
-            let written = scope.spawn(|| write_clusters(&store, &clusters));
+            let (store_ref, full, removed, entries, tables) = (
+                &*store,
+                clusters.full,
+                &clusters.removed,
+                &clusters.entries,
+                &clusters.index,
+            );
+            let written = scope
+                .spawn(move || write_cluster_tables(store_ref, full, removed, entries, tables));
+            if let Some(pending) = pending {
+                // Grouping works is part of clustering, in the report.
+                let grouped = pending.group();
+                (clusters.works, clusters.works_changed, clusters.works_removed) =
+                    (grouped.works, grouped.changed, grouped.removed);
+                (clusters.work_of, clusters.rework) = (grouped.work_of, grouped.rework);
+                cluster_time += started.elapsed();
+                started = Instant::now();
+            }
             publish(&network, &store, &index, &clusters, || {
                 written
                     .join()
-                    .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))?
+                    .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))??;
+                write_works(&store, &clusters)
             })
         })?;
         let documents = published.documents;
@@ -291,6 +314,7 @@ pub fn reindex(
         work_of: store.work_of_clusters()?,
         rework: Vec::new(),
         index: Default::default(),
+        pending_works: None,
     };
     store.set_index_pending(true)?;
     let published = publish(network, store, index, &update, || Ok(()))?;

@@ -471,5 +471,6 @@ fn finish(
             keys: buckets,
             profiles: profile_changes,
         }),
+        pending_works: None,
     }))
 }

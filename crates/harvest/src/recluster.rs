@@ -11,6 +11,7 @@
 use crate::HarvestError;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use unicat_match::works::Profile;
 use unicat_match::{ClusterId, Clustering, KeyIndex, Manifestation};
 use unicat_store::{
@@ -52,6 +53,9 @@ pub struct ClusterUpdate {
     /// The key index and work profiles to write with the clusters (taken
     /// by [`write_clusters`]).
     pub index: IndexTables,
+    /// Works still to group (a whole re-clustering from
+    /// [`recluster_deferred`]); the work fields above are empty until then.
+    pub pending_works: Option<PendingWorks>,
 }
 
 /// The key index and work profiles that describe a re-clustering (see
@@ -97,7 +101,10 @@ pub(crate) enum TablesChange {
         refs: Vec<MemberRef>,
         keys: KeyIndex,
         cluster_of: Vec<u64>,
-        profiles: Vec<(u64, Profile)>,
+        /// Each cluster's profile, in the order clusters were built.
+        profiles: Arc<Vec<Profile>>,
+        /// (cluster id, index into `profiles`), by id.
+        profile_order: Vec<(u64, u32)>,
     },
     /// The entries that changed.
     Near {
@@ -303,11 +310,12 @@ pub(crate) fn profiles_of(ms: &[Manifestation], clusters: &[&[u32]]) -> Vec<Prof
 
 /// Every record's matching view, in a fixed order (library, record id).
 /// Views are stored with each record at harvest time, so this reads a few
-/// hundred bytes per record. Libraries are read one after the other into
-/// one vector sized beforehand (a network's views are hundreds of
-/// megabytes: growing a vector per library and joining them cost more, in
-/// copies and fresh pages, than reading them); each batch of views is
-/// decoded on rayon.
+/// hundred bytes per record. Libraries are read side by side on rayon,
+/// each batch of views decoded on rayon too, then joined into one vector
+/// sized beforehand. (Read one after the other, straight into that vector,
+/// the B-tree walk left a core idle; joining costs a copy of the views,
+/// less than the idle core did: net500k 1.4–2.8 s → 1.4–2.2 s, split10
+/// 0.45 → 0.32 s.)
 pub(crate) fn load_manifestations(
     store: &Store,
 ) -> Result<(Vec<MemberRef>, Vec<Manifestation>), HarvestError> {
@@ -316,10 +324,22 @@ pub(crate) fn load_manifestations(
     for library in &libraries {
         total += store.count(library)? as usize;
     }
+    // Libraries are read side by side: reading one library's table is a
+    // single thread's walk of its B-tree, which left the other core idle
+    // between two batches of decoding (net500k: 1.4 s at 1.1 cores).
+    let loaded: Vec<(Vec<MemberRef>, Vec<Manifestation>)> = libraries
+        .par_iter()
+        .map(|library| {
+            let (mut refs, mut ms) = (Vec::new(), Vec::new());
+            load_library(store, library, &mut refs, &mut ms)?;
+            Ok((refs, ms))
+        })
+        .collect::<Result<_, HarvestError>>()?;
     let mut refs = Vec::with_capacity(total);
     let mut ms = Vec::with_capacity(total);
-    for library in &libraries {
-        load_library(store, library, &mut refs, &mut ms)?;
+    for (r, m) in loaded {
+        refs.extend(r);
+        ms.extend(m);
     }
     Ok((refs, ms))
 }
@@ -382,6 +402,21 @@ fn load_library(
 /// only the records near the change are read ([`recluster_near`]);
 /// otherwise, or with `full`, every record's view is.
 pub fn recluster(
+    store: &Store,
+    changes: &[(String, Changes)],
+    full: bool,
+) -> Result<ClusterUpdate, HarvestError> {
+    let mut update = recluster_deferred(store, changes, full)?;
+    if let Some(pending) = update.pending_works.take() {
+        update.set_works(pending.group());
+    }
+    Ok(update)
+}
+
+/// [`recluster`], leaving a whole re-clustering's works to group
+/// ([`ClusterUpdate::pending_works`]), so that they are grouped while the
+/// clusters are written ([`write_cluster_tables`]).
+pub fn recluster_deferred(
     store: &Store,
     changes: &[(String, Changes)],
     full: bool,
@@ -576,35 +611,9 @@ fn recluster_whole(
     // of them.
     let total =
         kept.len() as u64 + upserted.iter().filter(|(id, _)| !kept.contains(id)).count() as u64;
-    let t = std::time::Instant::now();
     let members: Vec<&[u32]> = built.iter().map(|c| c.members.as_slice()).collect();
-    let profiles = profiles_of(&ms, &members);
+    let profiles = Arc::new(profiles_of(&ms, &members));
     drop(members);
-    let Regrouped {
-        works,
-        changed: works_changed,
-        removed: works_removed,
-        work_of,
-        previous,
-    } = regroup_works(&stored_works, &profiles, &ids);
-    let rework: Vec<(u64, ClusterEntry)> = if full {
-        Vec::new()
-    } else {
-        old.iter()
-            .filter(|(id, _)| {
-                !reused.contains(id) && work_of.get(id).is_some_and(|w| previous.get(id) != Some(w))
-            })
-            .cloned()
-            .collect()
-    };
-    tracing::debug!(
-        elapsed = ?t.elapsed(),
-        works = works.len(),
-        changed = works_changed.len(),
-        removed = works_removed.len(),
-        rework = rework.len(),
-        "works grouped"
-    );
     // The key index and profiles, written whole with the clusters.
     let mut cluster_of: Vec<u64> = vec![0; refs.len()];
     for (cluster, id) in built.iter().zip(&ids) {
@@ -615,25 +624,42 @@ fn recluster_whole(
     let records = refs.len() as u64;
     drop(position);
     drop(ms);
+    // Profiles in id order: inserted at random, they cost redb three
+    // times as much (its small page cache).
+    let mut profile_order: Vec<(u64, u32)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i as u32))
+        .collect();
+    profile_order.sort_unstable_by_key(|&(id, _)| id);
     let index = IndexTables::new(TablesChange::Whole {
         refs,
         keys: index,
         cluster_of,
-        profiles: {
-            // In id order: inserted at random, they cost redb three times
-            // as much (its small page cache).
-            let mut by_id: Vec<(u64, Profile)> = ids.iter().copied().zip(profiles).collect();
-            by_id.sort_unstable_by_key(|(id, _)| *id);
-            by_id
-        },
+        profiles: profiles.clone(),
+        profile_order,
     });
     Ok(ClusterUpdate {
         index,
-        works,
-        works_removed,
-        works_changed,
-        work_of,
-        rework,
+        pending_works: Some(PendingWorks {
+            stored: stored_works,
+            profiles,
+            ids,
+            // Clusters not reopened, whose documents are rebuilt only if
+            // their work changes.
+            old: if full {
+                Vec::new()
+            } else {
+                old.into_iter()
+                    .filter(|(id, _)| !reused.contains(id))
+                    .collect()
+            },
+        }),
+        works: Vec::new(),
+        works_removed: Vec::new(),
+        works_changed: HashSet::new(),
+        work_of: HashMap::new(),
+        rework: Vec::new(),
         upserted: upserted.iter().map(|(id, _)| *id).collect(),
         entries: upserted,
         removed,
@@ -645,20 +671,118 @@ fn recluster_whole(
     })
 }
 
+/// What grouping a whole re-clustering's works needs, kept in its
+/// [`ClusterUpdate`] until [`PendingWorks::group`] runs: `unicat harvest`
+/// groups works while the clusters and their key index are written (work
+/// grouping is mostly one thread's, and the writing is one thread's too).
+#[derive(Clone)]
+pub struct PendingWorks {
+    /// The works stored before.
+    stored: HashMap<u64, WorkEntry>,
+    /// Each cluster's profile, in the order of `ids`.
+    profiles: Arc<Vec<Profile>>,
+    /// Every cluster's id.
+    ids: Vec<u64>,
+    /// Stored clusters that were not placed again (their documents are
+    /// rebuilt when their work changes).
+    old: Vec<(u64, ClusterEntry)>,
+}
+
+impl std::fmt::Debug for PendingWorks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PendingWorks({} clusters)", self.ids.len())
+    }
+}
+
+/// A re-clustering's works, grouped.
+pub struct GroupedWorks {
+    pub(crate) works: Vec<(u64, WorkEntry)>,
+    pub(crate) changed: HashSet<u64>,
+    pub(crate) removed: Vec<u64>,
+    pub(crate) work_of: HashMap<u64, u64>,
+    pub(crate) rework: Vec<(u64, ClusterEntry)>,
+}
+
+impl PendingWorks {
+    /// Groups the clusters into works and says what changed.
+    pub fn group(self) -> GroupedWorks {
+        let t = std::time::Instant::now();
+        let Regrouped {
+            works,
+            changed,
+            removed,
+            work_of,
+            previous,
+        } = regroup_works(&self.stored, &self.profiles, &self.ids);
+        let rework: Vec<(u64, ClusterEntry)> = self
+            .old
+            .into_iter()
+            .filter(|(id, _)| work_of.get(id).is_some_and(|w| previous.get(id) != Some(w)))
+            .collect();
+        tracing::debug!(
+            elapsed = ?t.elapsed(),
+            works = works.len(),
+            changed = changed.len(),
+            removed = removed.len(),
+            rework = rework.len(),
+            "works grouped"
+        );
+        GroupedWorks {
+            works,
+            changed,
+            removed,
+            work_of,
+            rework,
+        }
+    }
+}
+
+impl ClusterUpdate {
+    /// Takes in works grouped from its [`PendingWorks`].
+    pub fn set_works(&mut self, grouped: GroupedWorks) {
+        self.works = grouped.works;
+        self.works_changed = grouped.changed;
+        self.works_removed = grouped.removed;
+        self.work_of = grouped.work_of;
+        self.rework = grouped.rework;
+    }
+}
+
 /// Writes a re-clustering to the store: the clusters with the key index
 /// and work profiles that describe them, in one transaction, then the
 /// works.
 pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), HarvestError> {
+    write_cluster_tables(
+        store,
+        update.full,
+        &update.removed,
+        &update.entries,
+        &update.index,
+    )?;
+    write_works(store, update)
+}
+
+/// Writes the clusters with the key index and work profiles that describe
+/// them, in one transaction (the first half of [`write_clusters`]; it needs
+/// no works).
+pub fn write_cluster_tables(
+    store: &Store,
+    full: bool,
+    removed: &[u64],
+    entries: &[(u64, ClusterEntry)],
+    index: &IndexTables,
+) -> Result<(), HarvestError> {
     let t = std::time::Instant::now();
-    match update.index.take().map(|b| *b) {
-        None if update.full => store.replace_clusters(&update.entries)?,
-        None => store.apply_clusters(&update.removed, &update.entries)?,
+    match index.take().map(|b| *b) {
+        None if full => store.replace_clusters(entries)?,
+        None => store.apply_clusters(removed, entries)?,
         Some(TablesChange::Whole {
             refs,
             keys,
             cluster_of,
             profiles,
-        }) => store.write_clustering(update.full, true, &update.removed, &update.entries, |w| {
+            profile_order,
+        }) => store.write_clustering(full, true, removed, entries, |w| {
             for (p, r) in refs.iter().enumerate() {
                 let entry = MatchRecord {
                     cluster: cluster_of[p],
@@ -688,8 +812,8 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
                 return Err(e);
             }
             tracing::debug!(elapsed = ?t.elapsed(), "key index: keys written");
-            for (id, p) in &profiles {
-                w.put_profile(*id, p)?;
+            for &(id, i) in &profile_order {
+                w.put_profile(id, &profiles[i as usize])?;
             }
             tracing::debug!(elapsed = ?t.elapsed(), "key index: profiles written");
             Ok(())
@@ -698,7 +822,7 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
             records,
             keys,
             profiles,
-        }) => store.write_clustering(false, false, &update.removed, &update.entries, |w| {
+        }) => store.write_clustering(false, false, removed, entries, |w| {
             for (r, entry) in &records {
                 match entry {
                     Some(e) => w.put_record(r, e)?,
@@ -718,6 +842,12 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
         })?,
     }
     tracing::debug!(elapsed = ?t.elapsed(), "clusters and key index written");
+    Ok(())
+}
+
+/// Writes a re-clustering's works (the second half of [`write_clusters`]).
+pub fn write_works(store: &Store, update: &ClusterUpdate) -> Result<(), HarvestError> {
+    let t = std::time::Instant::now();
     if update.full {
         store.replace_works(&update.works)?;
     } else {
@@ -729,6 +859,6 @@ pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), Harve
             .collect();
         store.apply_works(&update.works_removed, &changed)?;
     }
-    tracing::debug!(elapsed = ?t.elapsed(), "clusters written");
+    tracing::debug!(elapsed = ?t.elapsed(), "works written");
     Ok(())
 }

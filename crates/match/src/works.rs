@@ -26,6 +26,8 @@
 
 use crate::ClusterId;
 use crate::features::Manifestation;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -265,7 +267,10 @@ pub fn group_works(clusters: &[Vec<&Manifestation>]) -> Works {
 /// [`group_works`] on the clusters the profiles were made from.
 pub fn group_profiles(profiles: &[Profile]) -> Works {
     // Title → the clusters that give it, with how.
-    let mut by_title: HashMap<&str, Vec<(u32, TitleSource)>> = HashMap::new();
+    // Fx-hashed and sized up front: with SipHash and growing tables,
+    // filling the two maps below was half of grouping net500k's works.
+    let mut by_title: FxHashMap<&str, Vec<(u32, TitleSource)>> =
+        FxHashMap::with_capacity_and_hasher(profiles.len() * 2, Default::default());
     for (i, p) in profiles.iter().enumerate() {
         for (t, source) in &p.titles {
             let list = by_title.entry(t.as_str()).or_default();
@@ -317,7 +322,8 @@ pub fn group_profiles(profiles: &[Profile]) -> Works {
     // clusters that share a name: candidates share the name and the first
     // three letters of the title (slips never come first often enough to
     // matter), and their titles must be nearly the same, numbers alike.
-    let mut by_name: HashMap<NameAndStart<'_>, Vec<(u32, &str)>> = HashMap::new();
+    let mut by_name: FxHashMap<NameAndStart<'_>, Vec<(u32, &str)>> =
+        FxHashMap::with_capacity_and_hasher(profiles.len(), Default::default());
     for (i, p) in profiles.iter().enumerate() {
         for name in p.names.iter().take(3) {
             for (t, source) in &p.titles {
@@ -337,28 +343,41 @@ pub fn group_profiles(profiles: &[Profile]) -> Works {
     let mut near: Vec<(NameAndStart<'_>, Vec<(u32, &str)>)> =
         by_name.into_iter().filter(|(_, v)| v.len() > 1).collect();
     near.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for ((name, _), list) in &near {
-        let list = &list[..list.len().min(MAX_TITLE_BUCKET / 10)];
-        for (x, &(a, ta)) in list.iter().enumerate() {
-            for &(b, tb) in &list[x + 1..] {
-                let (pa, pb) = (&profiles[a as usize], &profiles[b as usize]);
-                if ta == tb
-                    || !kinds_agree(pa, pb)
-                    || ((pa.compilation || pb.compilation) && pa.names != pb.names)
-                    || !crate::similarity::nearly_same(ta, tb)
-                    || !crate::similarity::same_numbers(ta, tb)
-                {
-                    continue;
+    // The comparisons are pure: made on every core, bucket by bucket; the
+    // pairs that pass are then joined in order, so the links do not depend
+    // on the threads.
+    let passing: Vec<Vec<(u32, u32, &str)>> = near
+        .par_iter()
+        .map(|(_, list)| {
+            let list = &list[..list.len().min(MAX_TITLE_BUCKET / 10)];
+            let mut pairs = Vec::new();
+            for (x, &(a, ta)) in list.iter().enumerate() {
+                for &(b, tb) in &list[x + 1..] {
+                    let (pa, pb) = (&profiles[a as usize], &profiles[b as usize]);
+                    if ta == tb
+                        || !kinds_agree(pa, pb)
+                        || ((pa.compilation || pb.compilation) && pa.names != pb.names)
+                        || !crate::similarity::nearly_same(ta, tb)
+                        || !crate::similarity::same_numbers(ta, tb)
+                    {
+                        continue;
+                    }
+                    pairs.push((a, b, ta));
                 }
-                if union(&mut parent, a, b) {
-                    links.push(WorkLink {
-                        a,
-                        b,
-                        title: ta.to_string(),
-                        title_from: (TitleSource::Title, TitleSource::Title),
-                        name: Some((*name).to_string()),
-                    });
-                }
+            }
+            pairs
+        })
+        .collect();
+    for (((name, _), _), pairs) in near.iter().zip(passing) {
+        for (a, b, ta) in pairs {
+            if union(&mut parent, a, b) {
+                links.push(WorkLink {
+                    a,
+                    b,
+                    title: ta.to_string(),
+                    title_from: (TitleSource::Title, TitleSource::Title),
+                    name: Some((*name).to_string()),
+                });
             }
         }
     }
