@@ -109,11 +109,17 @@ impl Store {
 impl Snapshot {
     /// The holdings records of one bib, as of the snapshot.
     pub fn holdings(&self, library: &str, bib: &str) -> Result<Vec<HoldingsRecord>, StoreError> {
-        let name = holdings_table(library);
-        let table = match self.txn.open_table(Table::new(&name)) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
+        let mut tables = self.holdings.borrow_mut();
+        if !tables.contains_key(library) {
+            let table = match self.txn.open_table(Table::new(&holdings_table(library))) {
+                Ok(t) => Some(t),
+                Err(redb::TableError::TableDoesNotExist(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            tables.insert(library.to_string(), table);
+        }
+        let Some(table) = &tables[library] else {
+            return Ok(Vec::new());
         };
         let (lo, hi) = range_of(bib);
         let mut out = Vec::new();

@@ -452,6 +452,7 @@ impl Store {
         Ok(Snapshot {
             txn: self.db.begin_read()?,
             tables: RefCell::new(HashMap::new()),
+            holdings: RefCell::new(HashMap::new()),
             numbered: RefCell::new(HashMap::new()),
             match_records: std::cell::OnceCell::new(),
         })
@@ -469,6 +470,9 @@ type RecordTable = redb::ReadOnlyTable<&'static str, &'static [u8]>;
 pub struct Snapshot {
     txn: redb::ReadTransaction,
     tables: RefCell<HashMap<String, Option<RecordTable>>>,
+    /// Each library's holdings records table, opened once (a cluster's
+    /// document reads every member's holdings).
+    holdings: RefCell<HashMap<String, Option<RecordTable>>>,
     numbered: RefCell<HashMap<String, Option<NumberedTable>>>,
     match_records: std::cell::OnceCell<Option<RecordTable>>,
 }
