@@ -236,7 +236,7 @@ pub async fn harvest_and_publish(
                 &clusters.entries,
                 &clusters.index,
             );
-            let written = scope
+            let tables_written = scope
                 .spawn(move || write_cluster_tables(store_ref, full, removed, entries, tables));
             if let Some(pending) = pending {
                 // Grouping works is part of clustering, in the report.
@@ -247,11 +247,16 @@ pub async fn harvest_and_publish(
                 cluster_time += started.elapsed();
                 started = Instant::now();
             }
-            publish(&network, &store, &index, &clusters, || {
-                written
-                    .join()
-                    .map_err(|_| HarvestError::Index("writing the clusters panicked".into()))??;
-                write_works(&store, &clusters)
+            // The works are written after the clusters, on the same
+            // background thread's heels, while the documents are built.
+            let clusters = &clusters;
+            let panicked = || HarvestError::Index("writing the clusters panicked".into());
+            let written = scope.spawn(move || {
+                tables_written.join().map_err(|_| panicked())??;
+                write_works(store_ref, clusters)
+            });
+            publish(&network, &store, &index, clusters, || {
+                written.join().map_err(|_| panicked())?
             })
         })?;
         let documents = published.documents;
