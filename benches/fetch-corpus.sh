@@ -7,7 +7,7 @@
 #   benches/fetch-corpus.sh            # → benches/data/pymarc-5.4.0/BooksAll.2016.part01.utf8
 #   cargo run --release -p unicat-benches --bin netgen -- \
 #     --input benches/data/pymarc-5.4.0/BooksAll.2016.part01.utf8 \
-#     --libraries 10 --seed 1 --out benches/data/net500k
+#     --libraries 10 --seed 1 --classes none --out benches/data/net500k
 #
 # Prints the corpus path. Does nothing when the corpus is already there.
 set -euo pipefail
