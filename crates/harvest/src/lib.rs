@@ -42,8 +42,7 @@ pub use observer::{LogObserver, Observer};
 pub use probe::{SourceProbe, probe};
 pub use publish::{cluster_document, publish};
 pub use recluster::{
-    ClusterUpdate, GroupedWorks, PendingWorks, recluster, recluster_deferred, write_cluster_tables,
-    write_clusters, write_works,
+    ClusterUpdate, GroupedWorks, PendingWorks, recluster, write_cluster_tables, write_works,
 };
 pub use report::{LibraryReport, NetworkReport, Outcome, RecordProblem, RecordWarningLine};
 
@@ -220,7 +219,7 @@ pub async fn harvest_and_publish(
             return Ok(None);
         }
         let started = Instant::now();
-        let mut clusters = recluster_deferred(&store, &changes, full || index_behind || rules_changed || upgraded > 0)?;
+        let mut clusters = recluster(&store, &changes, full || index_behind || rules_changed || upgraded > 0)?;
         // The assignments are written while works are grouped and the
         // documents built; the index commits only once they are in the
         // store.
@@ -239,7 +238,8 @@ pub async fn harvest_and_publish(
             let tables_written = scope
                 .spawn(move || write_cluster_tables(store_ref, full, removed, entries, tables));
             if let Some(pending) = pending {
-                // Grouping works is part of clustering, in the report.
+                // Grouping works is part of clustering, in the report. Set
+                // field by field: the writer thread holds the entries.
                 let grouped = pending.group();
                 (clusters.works, clusters.works_changed, clusters.works_removed) =
                     (grouped.works, grouped.changed, grouped.removed);

@@ -51,10 +51,10 @@ pub struct ClusterUpdate {
     /// rebuilt too (a document names its work).
     pub rework: Vec<(u64, ClusterEntry)>,
     /// The key index and work profiles to write with the clusters (taken
-    /// by [`write_clusters`]).
+    /// by [`write_cluster_tables`]).
     pub index: IndexTables,
-    /// Works still to group (a whole re-clustering from
-    /// [`recluster_deferred`]); the work fields above are empty until then.
+    /// Works still to group (after a re-clustering from every view, see
+    /// [`recluster`]); the work fields above are empty until they are.
     pub pending_works: Option<PendingWorks>,
 }
 
@@ -396,27 +396,16 @@ fn load_library(
 }
 
 /// Re-clusters after the given changes (or everything, with `full`). The
-/// new assignments are written by [`write_clusters`].
+/// new assignments are written by [`write_cluster_tables`], then
+/// [`write_works`].
 ///
 /// When the store keeps its key index (see `unicat_store::MatchIndexWriter`)
 /// only the records near the change are read ([`recluster_near`]);
-/// otherwise, or with `full`, every record's view is.
+/// otherwise, or with `full`, every record's view is. A re-clustering from
+/// every view leaves its works to group ([`ClusterUpdate::pending_works`]):
+/// the caller groups them ([`PendingWorks::group`]) while the clusters are
+/// written, before it writes the works or builds documents.
 pub fn recluster(
-    store: &Store,
-    changes: &[(String, Changes)],
-    full: bool,
-) -> Result<ClusterUpdate, HarvestError> {
-    let mut update = recluster_deferred(store, changes, full)?;
-    if let Some(pending) = update.pending_works.take() {
-        update.set_works(pending.group());
-    }
-    Ok(update)
-}
-
-/// [`recluster`], leaving a whole re-clustering's works to group
-/// ([`ClusterUpdate::pending_works`]), so that they are grouped while the
-/// clusters are written ([`write_cluster_tables`]).
-pub fn recluster_deferred(
     store: &Store,
     changes: &[(String, Changes)],
     full: bool,
@@ -737,34 +726,8 @@ impl PendingWorks {
     }
 }
 
-impl ClusterUpdate {
-    /// Takes in works grouped from its [`PendingWorks`].
-    pub fn set_works(&mut self, grouped: GroupedWorks) {
-        self.works = grouped.works;
-        self.works_changed = grouped.changed;
-        self.works_removed = grouped.removed;
-        self.work_of = grouped.work_of;
-        self.rework = grouped.rework;
-    }
-}
-
-/// Writes a re-clustering to the store: the clusters with the key index
-/// and work profiles that describe them, in one transaction, then the
-/// works.
-pub fn write_clusters(store: &Store, update: &ClusterUpdate) -> Result<(), HarvestError> {
-    write_cluster_tables(
-        store,
-        update.full,
-        &update.removed,
-        &update.entries,
-        &update.index,
-    )?;
-    write_works(store, update)
-}
-
 /// Writes the clusters with the key index and work profiles that describe
-/// them, in one transaction (the first half of [`write_clusters`]; it needs
-/// no works).
+/// them, in one transaction (it needs no works: see [`recluster`]).
 pub fn write_cluster_tables(
     store: &Store,
     full: bool,
@@ -845,7 +808,8 @@ pub fn write_cluster_tables(
     Ok(())
 }
 
-/// Writes a re-clustering's works (the second half of [`write_clusters`]).
+/// Writes a re-clustering's works, once grouped (after
+/// [`write_cluster_tables`]).
 pub fn write_works(store: &Store, update: &ClusterUpdate) -> Result<(), HarvestError> {
     let t = std::time::Instant::now();
     if update.full {
