@@ -11,9 +11,10 @@
 //!
 //! Lists come in pages (100 records, 250 identifiers). A resumption token
 //! carries the request and the position reached in the change log — the
-//! last (datestamp, id) sent — and an `until` fixed when the listing began.
-//! Entries only ever move forward in the log (a change gets a stamp later
-//! than every earlier one), so a listing resumed after a re-harvest of
+//! last (datestamp, id) sent — and an `until` fixed when the listing began:
+//! the last stamp in the log at that moment (never the clock, which a
+//! harvest in the same second would share). Entries only ever move forward
+//! in the log (a change gets a stamp later than every earlier one), so a listing resumed after a re-harvest of
 //! Unicat neither repeats nor skips a record that did not change, never
 //! shows a wrong page, and leaves the records that changed meanwhile to
 //! the next incremental harvest (their datestamps are after its `until`).
@@ -724,17 +725,21 @@ fn list(c: &Catalog, r: &Request) -> Result<String, OaiError> {
                 ));
             }
             let from = from.map_or(0, |f| f.0);
-            // A listing sees the log as it is when it begins: its until is
-            // fixed now, so later changes wait for the next harvest.
-            let (_, last) = c.change_bounds().map_err(internal)?;
             // Only a `from` after an `until` the harvester gave is an error;
             // a `from` past the last change (a harvester asking for what
             // is new since its last visit) simply matches nothing.
-            let asked_until = until.is_some();
-            let until = until.map_or(last.max(now()), |u| u.0);
-            if asked_until && from > until {
+            if let Some((u, _)) = until
+                && from > u
+            {
                 return Err(err(Code::BadArgument, "from is after until"));
             }
+            // A listing sees the log as it is when it begins: its until is
+            // the last stamp recorded now. A later harvest's stamp is
+            // greater than that one (even within the same second), so its
+            // changes wait for the next harvest and never move an entry
+            // into the part of the listing already walked.
+            let (_, last) = c.change_bounds().map_err(internal)?;
+            let until = until.map_or(last, |u| u.0.min(last));
             let set = r.get("set").map(str::to_string);
             if let Some(s) = &set
                 && c.network.library(s).is_none()
