@@ -207,8 +207,12 @@ pub(crate) fn decode_bucket(bytes: &[u8]) -> Result<KeyBucket, StoreError> {
     Ok(KeyBucket { strength, records })
 }
 
-pub(crate) fn encode_profile(p: &Profile) -> Result<Vec<u8>, StoreError> {
-    postcard::to_stdvec(p).map_err(|e| StoreError::Encode(e.to_string()))
+/// Encodes a profile into `buf` (cleared first; its capacity is reused).
+pub(crate) fn encode_profile_into(p: &Profile, buf: &mut Vec<u8>) -> Result<(), StoreError> {
+    buf.clear();
+    *buf = postcard::to_extend(p, std::mem::take(buf))
+        .map_err(|e| StoreError::Encode(e.to_string()))?;
+    Ok(())
 }
 
 pub(crate) fn decode_profile(bytes: &[u8]) -> Result<Profile, StoreError> {
@@ -270,6 +274,8 @@ pub struct MatchIndexWriter<'t> {
     value: Vec<u8>,
     /// The highest group written.
     written: Option<u64>,
+    /// A profile's encoding, reused from one to the next.
+    scratch: Vec<u8>,
 }
 
 impl MatchIndexWriter<'_> {
@@ -422,8 +428,8 @@ impl MatchIndexWriter<'_> {
 
     /// Sets a cluster's work profile.
     pub fn put_profile(&mut self, cluster: u64, profile: &Profile) -> Result<(), StoreError> {
-        self.profiles
-            .insert(cluster, encode_profile(profile)?.as_slice())?;
+        encode_profile_into(profile, &mut self.scratch)?;
+        self.profiles.insert(cluster, self.scratch.as_slice())?;
         Ok(())
     }
 
@@ -455,6 +461,7 @@ pub(crate) fn write(
         appending: None,
         value: Vec::new(),
         written: None,
+        scratch: Vec::new(),
     };
     fill(&mut writer)?;
     writer.flush()?;
