@@ -152,6 +152,44 @@ fn libraries_are_independent_and_duplicates_reported() {
 }
 
 #[test]
+fn records_staged_out_of_order_keep_their_last_version() {
+    // Batches are written in id order; a record staged twice, or staged
+    // and then deleted, in one batch keeps what came last.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = harvest(
+        &store,
+        "lib",
+        HarvestMode::Replace,
+        &[("3", "C"), ("1", "A"), ("2", "B"), ("1", "A2")],
+        &[],
+    );
+    assert_eq!(c.duplicates, vec!["1"]);
+    assert_eq!(
+        titles(&store, "lib"),
+        vec![
+            ("1".into(), "A2".into()),
+            ("2".into(), "B".into()),
+            ("3".into(), "C".into())
+        ]
+    );
+    let c = harvest(
+        &store,
+        "lib",
+        HarvestMode::Merge,
+        &[("9", "N"), ("2", "B2")],
+        &["9", "3"],
+    );
+    assert!(c.added.is_empty(), "{c:?}");
+    assert_eq!(c.updated, vec!["2"]);
+    assert_eq!(c.deleted, vec!["3"]);
+    assert_eq!(
+        titles(&store, "lib"),
+        vec![("1".into(), "A2".into()), ("2".into(), "B2".into())]
+    );
+}
+
+#[test]
 fn reopening_sees_the_committed_state_and_failures_are_recorded() {
     let dir = tempfile::tempdir().unwrap();
     {
