@@ -12,7 +12,7 @@ use unicat_bib::{BibRecord, Isbn13, Issn, Lccn, MaterialFormat, OclcNumber};
 pub const VIEW_VERSION: u8 = 3;
 
 /// The matching view of one library record.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifestation {
     /// Title proper ($a), folded, without a leading article.
     pub title: String,
