@@ -777,7 +777,7 @@ pub fn write_cluster_tables(
                         key,
                         strength,
                         run.iter()
-                            .map(|&(_, r)| (names[r as usize].as_str(), keys.titles(r))),
+                            .map(|&(_, r, _)| (names[r as usize].as_str(), keys.titles(r))),
                     )
                 {
                     failed = Some(e);

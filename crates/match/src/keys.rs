@@ -212,7 +212,7 @@ pub const MAX_TITLES_PER_TITLE_KEY: usize = 8;
 /// title or name key carried by records of more than
 /// [`MAX_TITLES_PER_TITLE_KEY`] titles, or by more than eight times
 /// [`MAX_BUCKET`] records, so that no bucket is unbounded.
-fn stops(strength: u8, run: &[(u64, u32)], titles: &[(u64, u64)]) -> bool {
+fn stops(strength: u8, run: &[KeyEntry], titles: &[(u64, u64)]) -> bool {
     stops_by(strength, run.len(), |i| titles[run[i].1 as usize])
 }
 
@@ -266,6 +266,10 @@ impl RecordKeys {
     }
 }
 
+/// One record's carrying of one key: (key hash, record, the key's
+/// strength).
+pub type KeyEntry = (u64, u32, u8);
+
 /// A usable key's records: a range of [`KeyIndex::entries`].
 #[derive(Clone, Copy, Debug)]
 struct Bucket {
@@ -305,8 +309,10 @@ type Judged = (Vec<(u64, Bucket)>, Vec<SharedKey>);
 /// merge one: the pair must still be a match, and the clustering
 /// checks that a join shares a real key (see [`KeyIndex::shared`]).
 pub struct KeyIndex {
-    /// (key, record), sorted: each key's records are a run.
-    entries: Vec<(u64, u32)>,
+    /// (key, record, the key's strength), sorted: each key's records are a
+    /// run. The strength rides along (in what would be padding) so that
+    /// a run's kind is known without a look into the first record's keys.
+    entries: Vec<KeyEntry>,
     buckets: IdentityMap<Bucket>,
     /// Each record's keys: `record_keys[key_start[i]..key_start[i + 1]]`.
     record_keys: Vec<KeyHash>,
@@ -370,12 +376,12 @@ impl KeyIndex {
             titles.push(*title);
         }
         drop(per_record);
-        let mut entries: Vec<(u64, u32)> = Vec::with_capacity(record_keys.len());
+        let mut entries: Vec<KeyEntry> = Vec::with_capacity(record_keys.len());
         for (i, w) in key_start.windows(2).enumerate() {
             entries.extend(
                 record_keys[w[0] as usize..w[1] as usize]
                     .iter()
-                    .map(|&(h, _)| (h, i as u32)),
+                    .map(|&(h, strength)| (h, i as u32, strength)),
             );
         }
         entries.par_sort_unstable();
@@ -409,11 +415,7 @@ impl KeyIndex {
                         .unwrap_or(w[1] - start);
                     let run = &entries[start..start + len];
                     let first = run[0].1 as usize;
-                    let strength = record_keys
-                        [key_start[first] as usize..key_start[first + 1] as usize]
-                        .iter()
-                        .find(|k| k.0 == key)
-                        .map_or(0, |k| k.1);
+                    let strength = run[0].2;
                     let stop = match usable {
                         Some(usable) => !usable.get(&key).copied().unwrap_or(false),
                         None => stops(strength, run, &titles),
@@ -480,7 +482,7 @@ impl KeyIndex {
     /// Calls `f(key, strength, records)` for every key any record carries
     /// (usable or not, carried by one record or more), in ascending order
     /// of the key's hash, with its records in ascending order.
-    pub fn for_each_key(&self, mut f: impl FnMut(u64, u8, &[(u64, u32)])) {
+    pub fn for_each_key(&self, mut f: impl FnMut(u64, u8, &[KeyEntry])) {
         let mut start = 0;
         while start < self.entries.len() {
             let key = self.entries[start].0;
@@ -489,12 +491,7 @@ impl KeyIndex {
                 .position(|e| e.0 != key)
                 .unwrap_or(self.entries.len() - start);
             let run = &self.entries[start..start + len];
-            let strength = self
-                .keys_of(run[0].1)
-                .iter()
-                .find(|k| k.0 == key)
-                .map_or(0, |k| k.1);
-            f(key, strength, run);
+            f(key, run[0].2, run);
             start += len;
         }
     }
@@ -519,8 +516,8 @@ impl KeyIndex {
                 let run = &self.entries[b.start as usize..(b.start + b.len) as usize];
                 out.extend(
                     run.iter()
-                        .filter(|&&(_, r)| keep(r))
-                        .map(|&(_, r)| Candidate {
+                        .filter(|&&(_, r, _)| keep(r))
+                        .map(|&(_, r, _)| Candidate {
                             record: r,
                             kinds: 1 << strength,
                         }),
