@@ -758,18 +758,24 @@ pub fn write_cluster_tables(
             profiles,
             profile_order,
         }) => store.write_clustering(full, true, removed, entries, |w| {
-            for (p, r) in refs.iter().enumerate() {
-                let entry = MatchRecord {
-                    cluster: cluster_of[p],
-                    keys: keys.record_keys(p as u32),
-                };
-                w.put_record(r, &entry)?;
+            // Each record named once, all names in one buffer; records are
+            // in (library, record id) order, which is their names' order too.
+            let mut all = String::with_capacity(refs.len() * 24);
+            let mut ends = Vec::with_capacity(refs.len() + 1);
+            ends.push(0);
+            for r in refs.iter() {
+                all.push_str(&r.library);
+                all.push('\u{1f}');
+                all.push_str(&r.record_id);
+                ends.push(all.len());
+            }
+            let name = |r: u32| &all[ends[r as usize]..ends[r as usize + 1]];
+            debug_assert!((1..refs.len() as u32).all(|r| name(r - 1) < name(r)));
+            debug_assert!(refs.first().is_none_or(|r| name(0) == unicat_store::record_name(r)));
+            for p in 0..refs.len() as u32 {
+                w.put_record_named(name(p), cluster_of[p as usize], keys.titles(p), keys.keys_of(p))?;
             }
             tracing::debug!(elapsed = ?t.elapsed(), records = refs.len(), "key index: records written");
-            // Each record named once; records are in (library, record id)
-            // order, which is their names' order too.
-            let names: Vec<String> = refs.iter().map(unicat_store::record_name).collect();
-            debug_assert!(names.windows(2).all(|w| w[0] < w[1]));
             let mut failed = None;
             keys.for_each_key(|key, strength, run| {
                 if failed.is_none()
@@ -777,7 +783,7 @@ pub fn write_cluster_tables(
                         key,
                         strength,
                         run.iter()
-                            .map(|&(_, r, _)| (names[r as usize].as_str(), keys.titles(r))),
+                            .map(|&(_, r, _)| (name(r), keys.titles(r))),
                     )
                 {
                     failed = Some(e);

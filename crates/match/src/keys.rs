@@ -154,7 +154,7 @@ fn hash_text(strength: u8, text: &str) -> u64 {
 
 /// A key reduced to 64 bits (SipHash), with its strength (which kind of
 /// key it is, see [`SharedKey::strength`]).
-pub(crate) type KeyHash = (u64, u8);
+pub type KeyHash = (u64, u8);
 
 /// The hash of a key, as [`hash_keys`] computes it from a record.
 pub fn hash_key(k: &SharedKey) -> u64 {
@@ -496,8 +496,9 @@ impl KeyIndex {
         }
     }
 
-    /// A record's key hashes.
-    fn keys_of(&self, record: u32) -> &[KeyHash] {
+    /// A record's key hashes and their strengths (see
+    /// [`RecordKeys::keys`]), without a copy.
+    pub fn keys_of(&self, record: u32) -> &[KeyHash] {
         let r = record as usize;
         &self.record_keys[self.key_start[r] as usize..self.key_start[r + 1] as usize]
     }

@@ -88,14 +88,20 @@ fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
 
 pub(crate) fn encode_record(r: &MatchRecord) -> Vec<u8> {
     let mut out = Vec::with_capacity(24 + 9 * r.keys.keys.len());
-    out.extend_from_slice(&r.cluster.to_le_bytes());
-    out.extend_from_slice(&r.keys.titles.0.to_le_bytes());
-    out.extend_from_slice(&r.keys.titles.1.to_le_bytes());
-    for (h, s) in &r.keys.keys {
+    encode_record_into(r.cluster, r.keys.titles, &r.keys.keys, &mut out);
+    out
+}
+
+/// Appends a `match_records` value: the cluster, the title hashes, then
+/// each key's hash and strength.
+fn encode_record_into(cluster: u64, titles: (u64, u64), keys: &[(u64, u8)], out: &mut Vec<u8>) {
+    out.extend_from_slice(&cluster.to_le_bytes());
+    out.extend_from_slice(&titles.0.to_le_bytes());
+    out.extend_from_slice(&titles.1.to_le_bytes());
+    for (h, s) in keys {
         out.extend_from_slice(&h.to_le_bytes());
         out.push(*s);
     }
-    out
 }
 
 pub(crate) fn decode_record(bytes: &[u8]) -> Result<MatchRecord, StoreError> {
@@ -274,7 +280,8 @@ pub struct MatchIndexWriter<'t> {
     value: Vec<u8>,
     /// The highest group written.
     written: Option<u64>,
-    /// A profile's encoding, reused from one to the next.
+    /// A value being encoded (a record's entry, a profile), reused from one
+    /// to the next.
     scratch: Vec<u8>,
 }
 
@@ -283,6 +290,22 @@ impl MatchIndexWriter<'_> {
     pub fn put_record(&mut self, r: &MemberRef, entry: &MatchRecord) -> Result<(), StoreError> {
         self.records
             .insert(record_name(r).as_str(), encode_record(entry).as_slice())?;
+        Ok(())
+    }
+
+    /// [`put_record`](Self::put_record) with the record given by its
+    /// [`record_name`] and the entry by its parts (a caller writing every
+    /// record names each once, and builds no entry).
+    pub fn put_record_named(
+        &mut self,
+        name: &str,
+        cluster: u64,
+        titles: (u64, u64),
+        keys: &[(u64, u8)],
+    ) -> Result<(), StoreError> {
+        self.scratch.clear();
+        encode_record_into(cluster, titles, keys, &mut self.scratch);
+        self.records.insert(name, self.scratch.as_slice())?;
         Ok(())
     }
 
