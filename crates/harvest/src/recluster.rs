@@ -764,14 +764,11 @@ pub fn write_cluster_tables(
             let mut ends = Vec::with_capacity(refs.len() + 1);
             ends.push(0);
             for r in refs.iter() {
-                all.push_str(&r.library);
-                all.push('\u{1f}');
-                all.push_str(&r.record_id);
+                unicat_store::push_record_name(r, &mut all);
                 ends.push(all.len());
             }
             let name = |r: u32| &all[ends[r as usize]..ends[r as usize + 1]];
             debug_assert!((1..refs.len() as u32).all(|r| name(r - 1) < name(r)));
-            debug_assert!(refs.first().is_none_or(|r| name(0) == unicat_store::record_name(r)));
             for p in 0..refs.len() as u32 {
                 w.put_record_named(name(p), cluster_of[p as usize], keys.titles(p), keys.keys_of(p))?;
             }

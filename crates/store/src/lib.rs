@@ -38,7 +38,7 @@ pub use clusters::{ClusterEntry, MemberRef};
 pub use encoded::{Description, LAYOUT, StoredRecord, content_hash};
 pub use error::StoreError;
 pub use holdings::{LINK_SEPARATOR, bib_of_key, decode_holdings, encode_holdings, holdings_key};
-pub use match_index::{KeyBucket, MatchIndexWriter, MatchRecord, record_name};
+pub use match_index::{KeyBucket, MatchIndexWriter, MatchRecord, push_record_name, record_name};
 pub use session::{Changes, HarvestMode, HarvestSession};
 pub use state::{ExportFile, ExportFingerprint, HarvestState};
 pub use works::{WorkEntry, WorkLinkEntry};

@@ -71,7 +71,17 @@ pub struct KeyBucket {
 
 /// A record's name in `match_records`.
 pub fn record_name(r: &MemberRef) -> String {
-    format!("{}\u{1f}{}", r.library, r.record_id)
+    let mut name = String::with_capacity(r.library.len() + 1 + r.record_id.len());
+    push_record_name(r, &mut name);
+    name
+}
+
+/// Appends a record's [`record_name`] to `out` (a caller naming many
+/// records keeps them in one buffer).
+pub fn push_record_name(r: &MemberRef, out: &mut String) {
+    out.push_str(&r.library);
+    out.push('\u{1f}');
+    out.push_str(&r.record_id);
 }
 
 fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
@@ -84,12 +94,6 @@ fn corrupt(what: &str, reason: impl Into<String>) -> StoreError {
 
 fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-}
-
-pub(crate) fn encode_record(r: &MatchRecord) -> Vec<u8> {
-    let mut out = Vec::with_capacity(24 + 9 * r.keys.keys.len());
-    encode_record_into(r.cluster, r.keys.titles, &r.keys.keys, &mut out);
-    out
 }
 
 /// Appends a `match_records` value: the cluster, the title hashes, then
@@ -288,9 +292,12 @@ pub struct MatchIndexWriter<'t> {
 impl MatchIndexWriter<'_> {
     /// Sets a record's entry.
     pub fn put_record(&mut self, r: &MemberRef, entry: &MatchRecord) -> Result<(), StoreError> {
-        self.records
-            .insert(record_name(r).as_str(), encode_record(entry).as_slice())?;
-        Ok(())
+        self.put_record_named(
+            &record_name(r),
+            entry.cluster,
+            entry.keys.titles,
+            &entry.keys.keys,
+        )
     }
 
     /// [`put_record`](Self::put_record) with the record given by its
